@@ -1,0 +1,189 @@
+package dev.shoehorn.backup.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.shoehorn.backup.command.BackupCommand;
+import dev.shoehorn.backup.job.Cancellation;
+import dev.shoehorn.backup.job.ErrorCode;
+import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.progress.Details;
+import dev.shoehorn.backup.progress.EventType;
+import dev.shoehorn.backup.progress.JobEvents;
+import dev.shoehorn.backup.progress.ProgressConfig;
+import dev.shoehorn.backup.storage.ArchiveRef;
+import dev.shoehorn.backup.storage.ArchiveStore;
+import dev.shoehorn.backup.storage.Manifest;
+import dev.shoehorn.backup.storage.StreamingUpload;
+import dev.shoehorn.backup.target.PgEnvironment;
+import dev.shoehorn.backup.target.PgTools;
+import dev.shoehorn.backup.target.Postgres;
+import dev.shoehorn.backup.target.Target;
+
+/**
+ * One attempt at an archive: pg_dump's output flows straight into a multipart upload, and the
+ * manifest is written only once the upload is complete. Whatever goes wrong on the way, the
+ * upload is aborted, so no archive that looks complete is left behind.
+ */
+@ApplicationScoped
+public class DumpStreamer {
+
+    private static final Logger LOG = Logger.getLogger(DumpStreamer.class);
+    static final String FORMAT = "custom";
+    /** The operations guide's flags; {@code --no-password} because a prompt would hang the job. */
+    static final List<String> PG_DUMP_FLAGS = List.of("--format=custom", "--no-owner", "--no-privileges",
+            "--no-password");
+    private static final int READ_CHUNK = 256 * 1024;
+
+    private final ArchiveStore store;
+    private final PgTools pgTools;
+    private final ProgressConfig progressConfig;
+
+    public DumpStreamer(ArchiveStore store, PgTools pgTools, ProgressConfig progressConfig) {
+        this.store = store;
+        this.pgTools = pgTools;
+        this.progressConfig = progressConfig;
+    }
+
+    public Manifest dump(BackupCommand command, Target target, JobEvents events, Cancellation cancellation) {
+        Instant startedAt = Instant.now();
+        Postgres.ServerFacts facts = inspect(target);
+        PgTools.Installation tools = pgTools.forServer(facts.major(), facts.version());
+        long estimate = SizeEstimate.of(facts.databaseBytes(), previous(target));
+        String key = store.newArchiveKey(target.name(), startedAt);
+        cancellation.check();
+
+        StreamingUpload upload = store.startUpload(key, estimate);
+        Process process = null;
+        Runnable unhook = () -> { };
+        try (PgEnvironment env = PgEnvironment.forTarget(target)) {
+            ProcessBuilder builder = new ProcessBuilder(command(tools));
+            env.apply(builder.environment());
+            process = builder.start();
+            Process child = process;
+            unhook = cancellation.onCancel(child::destroyForcibly);
+            StderrTail stderr = StderrTail.drain(process, "pg_dump");
+            events.emit(EventType.BACKUP_STARTED, Details.NONE.bytes(0, estimate, 0));
+            LOG.debugf("job=%s target=%s stage=pg-dump pgDump=%s server=%s key=%s", events.jobId(), target.name(),
+                    tools.version(), facts.version(), key);
+
+            stream(process.getInputStream(), upload, events, estimate, cancellation);
+            int exit = waitFor(process);
+            cancellation.check();
+            if (exit != 0) {
+                throw new JobFailedException(PgDumpFailures.of(exit, stderr.text()));
+            }
+            ArchiveRef archive = upload.complete(FORMAT);
+            events.emit(EventType.BACKUP_UPLOADED, Details.NONE.bytes(archive.bytes(), archive.bytes(), 100)
+                    .archive(archive));
+            Manifest manifest = new Manifest(Manifest.VERSION, key, target.name(), command.commandId().toString(),
+                    events.jobId(), FORMAT, archive.bytes(), archive.sha256(), tools.version(), facts.version(),
+                    facts.databaseBytes(), startedAt, Instant.now(), facts.rlsTables(), command.requestedBy(),
+                    command.reason());
+            commit(manifest);
+            return manifest;
+        } catch (IOException e) {
+            throw new JobFailedException(cancellation.isCancelled() ? cancellation.reason()
+                    : Failure.retryable(ErrorCode.PG_DUMP_FAILED, "running pg_dump: " + e.getMessage()), e);
+        } finally {
+            unhook.run();
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
+            upload.abort();
+        }
+    }
+
+    private static List<String> command(PgTools.Installation tools) {
+        var argv = new java.util.ArrayList<String>();
+        argv.add(tools.tool("pg_dump").toString());
+        argv.addAll(PG_DUMP_FLAGS);
+        return argv;
+    }
+
+    /** Copies pg_dump's output into the upload, emitting a progress event at most once per interval. */
+    private void stream(InputStream dump, StreamingUpload upload, JobEvents events, long estimate,
+            Cancellation cancellation) {
+        byte[] chunk = new byte[READ_CHUNK];
+        long intervalNanos = progressConfig.interval().toNanos();
+        long lastEvent = System.nanoTime();
+        while (true) {
+            int n;
+            try {
+                n = dump.read(chunk);
+            } catch (IOException e) {
+                cancellation.check();
+                throw new JobFailedException(Failure.retryable(ErrorCode.PG_DUMP_FAILED,
+                        "reading pg_dump's output: " + e.getMessage()), e);
+            }
+            if (n < 0) {
+                return;
+            }
+            try {
+                upload.write(chunk, 0, n);
+            } catch (IOException e) {
+                cancellation.check();
+                throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
+                        "uploading " + upload.key() + ": " + e.getMessage()), e);
+            }
+            long now = System.nanoTime();
+            if (now - lastEvent >= intervalNanos) {
+                lastEvent = now;
+                long done = upload.bytes();
+                long total = Math.max(estimate, done);
+                events.emit(EventType.BACKUP_PROGRESS, Details.NONE.bytes(done, total,
+                        SizeEstimate.percent(done, total)));
+            }
+        }
+    }
+
+    /** The manifest makes the archive count; if it cannot be written, the archive goes too. */
+    private void commit(Manifest manifest) {
+        try {
+            store.putManifest(manifest);
+        } catch (RuntimeException e) {
+            try {
+                store.delete(manifest.archiveKey());
+            } catch (RuntimeException cleanup) {
+                LOG.warnf("stage=orphan-archive key=%s msg=\"%s\"", manifest.archiveKey(), cleanup.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private static int waitFor(Process process) {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
+        }
+    }
+
+    private Optional<Manifest> previous(Target target) {
+        try {
+            return store.latestManifest(target.name());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Postgres.ServerFacts inspect(Target target) {
+        try (Connection connection = Postgres.connect(target)) {
+            return Postgres.inspect(connection);
+        } catch (SQLException e) {
+            throw new JobFailedException(Failure.retryable(ErrorCode.TARGET_UNREACHABLE,
+                    "cannot inspect target " + target.name() + ": " + e.getMessage()), e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.shoehorn.backup.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import dev.shoehorn.backup.job.Redactor;
+
+/**
+ * Drains a child's stderr on a thread of its own (a full pipe would stall the child) and keeps
+ * its last lines for the error event.
+ */
+public final class StderrTail {
+
+    private static final int MAX_LINES = 20;
+    private final Deque<String> lines = new ArrayDeque<>();
+    private final Thread reader;
+
+    private StderrTail(InputStream stderr, String name) {
+        reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(stderr, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (lines) {
+                        lines.addLast(line);
+                        if (lines.size() > MAX_LINES) {
+                            lines.removeFirst();
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the child is gone; what was read is kept
+            }
+        }, name + "-stderr");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public static StderrTail drain(Process process, String name) {
+        return new StderrTail(process.getErrorStream(), name);
+    }
+
+    /** The last lines, secrets masked; waits briefly for the reader to reach the end. */
+    public String text() {
+        try {
+            reader.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lines) {
+            return Redactor.redact(String.join("\n", lines).strip());
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.shoehorn.backup.command;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.shoehorn.backup.job.ErrorCode;
+import dev.shoehorn.backup.target.Target;
+
+/**
+ * Reads the fields of one command record with precise rejections: which field is missing or of
+ * the wrong type. Shared by every command kind; unknown fields are ignored so that v1 readers
+ * accept additive changes.
+ */
+final class CommandReader {
+
+    private final JsonNode root;
+    private String commandId;
+    private String target;
+
+    private CommandReader(JsonNode root) {
+        this.root = root;
+    }
+
+    static CommandReader of(ObjectMapper json, byte[] record, int maxBytes) {
+        if (record == null || record.length == 0) {
+            throw reject(ErrorCode.INVALID_JSON, "the record has no value", null, null);
+        }
+        if (record.length > maxBytes) {
+            throw reject(ErrorCode.RECORD_TOO_LARGE,
+                    "the record has " + record.length + " bytes, more than the limit of " + maxBytes, null, null);
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(record);
+        } catch (IOException e) {
+            throw reject(ErrorCode.INVALID_JSON, "the record is not JSON", null, null);
+        }
+        if (root == null || !root.isObject()) {
+            throw reject(ErrorCode.INVALID_JSON, "the record is not a JSON object", null, null);
+        }
+        return new CommandReader(root);
+    }
+
+    UUID commandId() {
+        String text = requiredText("commandId");
+        try {
+            UUID id = UUID.fromString(text);
+            if (!id.toString().equalsIgnoreCase(text)) {
+                throw new IllegalArgumentException();
+            }
+            commandId = id.toString();
+            return id;
+        } catch (IllegalArgumentException e) {
+            throw invalid("commandId must be a UUID");
+        }
+    }
+
+    String target(String field) {
+        String name = requiredText(field);
+        if (!Target.NAME.matcher(name).matches()) {
+            throw invalid(field + " must be a plain target name matching " + Target.NAME.pattern());
+        }
+        if ("target".equals(field)) {
+            target = name;
+        }
+        return name;
+    }
+
+    String requiredText(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw reject(ErrorCode.MISSING_FIELD, field + " is required", commandId, target);
+        }
+        if (!node.isTextual() || node.asText().isBlank()) {
+            throw invalid(field + " must be a non-empty string");
+        }
+        return node.asText();
+    }
+
+    Optional<String> optionalText(String field, int maxLength) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual() || node.asText().length() > maxLength) {
+            throw invalid(field + " must be a string of at most " + maxLength + " characters");
+        }
+        return Optional.of(node.asText());
+    }
+
+    Optional<JsonNode> optionalObject(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw invalid(field + " must be an object");
+        }
+        return Optional.of(node);
+    }
+
+    RejectedException invalid(String message) {
+        return reject(ErrorCode.INVALID_FIELD, message, commandId, target);
+    }
+
+    RejectedException reject(ErrorCode code, String message) {
+        return reject(code, message, commandId, target);
+    }
+
+    private static RejectedException reject(ErrorCode code, String message, String commandId, String target) {
+        return new RejectedException(new Rejection(code, message, commandId, target));
+    }
+}

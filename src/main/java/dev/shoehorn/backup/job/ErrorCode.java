@@ -1,0 +1,22 @@
+package dev.shoehorn.backup.job;
+
+/** Stable error codes carried by rejected and failed events ({@code data.error.code}). */
+public enum ErrorCode {
+    // rejections of a command
+    INVALID_JSON,
+    MISSING_FIELD,
+    INVALID_FIELD,
+    RECORD_TOO_LARGE,
+    UNKNOWN_TARGET,
+    NOT_RESTORABLE,
+    CONFIRMATION_REQUIRED,
+    ARCHIVE_NOT_FOUND,
+    // failures of an accepted job
+    TARGET_UNREACHABLE,
+    PG_DUMP_UNAVAILABLE,
+    PG_DUMP_FAILED,
+    STORAGE_ERROR,
+    WORKER_STOPPED,
+    TIMEOUT,
+    INTERNAL
+}

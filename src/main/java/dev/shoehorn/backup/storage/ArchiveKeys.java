@@ -1,0 +1,41 @@
+package dev.shoehorn.backup.storage;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The archive layout of the contract: {@code <prefix>/<target>/<target>_<YYYYmmdd_HHMMSS>.dump}
+ * (UTC) with {@code <key>.manifest.json} beside it. Idempotency records live under
+ * {@code <prefix>/.commands/}, a name no target can have.
+ */
+public record ArchiveKeys(String prefix) {
+
+    public static final String MANIFEST_SUFFIX = ".manifest.json";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    public ArchiveKeys {
+        prefix = prefix.replaceAll("^/+|/+$", "");
+    }
+
+    public String targetPrefix(String target) {
+        return join(target) + "/";
+    }
+
+    public String archive(String target, Instant at) {
+        return targetPrefix(target) + target + "_" + STAMP.format(at) + ".dump";
+    }
+
+    public static String manifestOf(String archiveKey) {
+        return archiveKey + MANIFEST_SUFFIX;
+    }
+
+    public String command(String commandId) {
+        return join(".commands/" + commandId + ".json");
+    }
+
+    private String join(String rest) {
+        return prefix.isEmpty() ? rest : prefix + "/" + rest;
+    }
+}

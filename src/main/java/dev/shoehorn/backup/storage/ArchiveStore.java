@@ -1,0 +1,180 @@
+package dev.shoehorn.backup.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Archives, manifests and idempotency records in the configured bucket. */
+@ApplicationScoped
+public class ArchiveStore {
+
+    /** S3 allows at most 10,000 parts per upload; stay well below in case the estimate is low. */
+    private static final long PART_BUDGET = 2_500;
+    private static final long MAX_PART = 5L * 1024 * 1024 * 1024;
+
+    private final S3Client s3;
+    private final StorageConfig config;
+    private final ObjectMapper json;
+    private final ArchiveKeys keys;
+    private final ExecutorService uploader;
+
+    public ArchiveStore(S3Client s3, StorageConfig config, ObjectMapper json) {
+        this.s3 = s3;
+        this.config = config;
+        this.json = json;
+        this.keys = new ArchiveKeys(config.prefix());
+        AtomicInteger n = new AtomicInteger();
+        this.uploader = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "s3-upload-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public ArchiveKeys keys() {
+        return keys;
+    }
+
+    public String bucket() {
+        return config.bucket();
+    }
+
+    /** A key for a new archive of {@code target} taken at {@code at}, one second later per key already taken. */
+    public String newArchiveKey(String target, Instant at) {
+        Instant t = at;
+        String key = keys.archive(target, t);
+        while (exists(key) || exists(ArchiveKeys.manifestOf(key))) {
+            t = t.plusSeconds(1);
+            key = keys.archive(target, t);
+        }
+        return key;
+    }
+
+    /** Starts a multipart upload sized for about {@code expectedBytes}. */
+    public StreamingUpload startUpload(String key, long expectedBytes) {
+        try {
+            String uploadId = s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)
+                    .contentType("application/octet-stream")).uploadId();
+            return new StreamingUpload(s3, config.bucket(), key, uploadId, partSize(expectedBytes),
+                    config.partsInFlight(), uploader);
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("starting the upload of " + key, e);
+        }
+    }
+
+    int partSize(long expectedBytes) {
+        long configured = config.partSize().asLongValue();
+        long needed = (expectedBytes * 4) / PART_BUDGET;
+        long size = Math.max(configured, Math.min(MAX_PART, roundUpToMiB(needed)));
+        return (int) Math.min(size, Integer.MAX_VALUE - 8);
+    }
+
+    private static long roundUpToMiB(long bytes) {
+        long mib = 1024 * 1024;
+        return ((bytes + mib - 1) / mib) * mib;
+    }
+
+    public void putManifest(Manifest manifest) {
+        putJson(ArchiveKeys.manifestOf(manifest.archiveKey()), manifest);
+    }
+
+    /** The newest archive of {@code target} that has a manifest. */
+    public Optional<Manifest> latestManifest(String target) {
+        try {
+            return s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(keys.targetPrefix(target)))
+                    .contents().stream()
+                    .map(S3Object::key)
+                    .filter(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX))
+                    .max(Comparator.naturalOrder())
+                    .flatMap(k -> getJson(k, Manifest.class));
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("listing archives of " + target, e);
+        }
+    }
+
+    public Optional<CommandRecord> findCommand(String commandId) {
+        return getJson(keys.command(commandId), CommandRecord.class);
+    }
+
+    public void recordCommand(CommandRecord record) {
+        putJson(keys.command(record.commandId()), record);
+    }
+
+    /** Removes an object; used to undo an archive whose manifest could not be written. */
+    public void delete(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(config.bucket()).key(key));
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("deleting " + key, e);
+        }
+    }
+
+    public boolean exists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(config.bucket()).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw StorageFailures.of("looking up " + key, e);
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("looking up " + key, e);
+        }
+    }
+
+    /** Cheap reachability check for readiness: the bucket answers. */
+    public void ping() {
+        s3.headBucket(b -> b.bucket(config.bucket()));
+    }
+
+    private void putJson(String key, Object value) {
+        try {
+            byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+            s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType("application/json"),
+                    RequestBody.fromBytes(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("writing " + key, e);
+        }
+    }
+
+    private <T> Optional<T> getJson(String key, Class<T> type) {
+        try {
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(key));
+            return Optional.of(json.readValue(bytes.asByteArray(), type));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable " + key, e);
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("reading " + key, e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        uploader.shutdownNow();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.shoehorn.backup.storage;
+
+import java.net.URI;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where archives go: any S3-compatible object store. */
+@ConfigMapping(prefix = "backup.storage")
+public interface StorageConfig {
+
+    /** Endpoint of an S3-compatible store (MinIO, Ceph, S3Proxy); unset means AWS S3 itself. */
+    Optional<URI> endpoint();
+
+    /** Signing region. */
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Bucket holding the archives; it must exist. */
+    String bucket();
+
+    /** Key prefix under which {@code <target>/<target>_<YYYYmmdd_HHMMSS>.dump} archives are written. */
+    @WithDefault("backups")
+    String prefix();
+
+    /** Path-style addressing ({@code http://host/bucket/key}), needed by most self-hosted stores. */
+    @WithDefault("false")
+    boolean pathStyle();
+
+    /** Access key id; unset means the AWS default credentials chain (instance role, web identity, …). */
+    Optional<String> accessKeyId();
+
+    /** Secret access key, from the environment or a secret; never logged. */
+    Optional<String> secretAccessKey();
+
+    /**
+     * Size of one multipart-upload part and of one in-memory buffer. Grows by itself for archives
+     * so large that 10,000 parts would not hold them.
+     */
+    @WithDefault("16M")
+    MemorySize partSize();
+
+    /** Parts uploaded at the same time per job; memory per job is about part-size × (parts-in-flight + 1). */
+    @WithDefault("4")
+    int partsInFlight();
+
+    /** Timeout of one S3 call (a part upload included). */
+    @WithDefault("PT5M")
+    java.time.Duration callTimeout();
+}

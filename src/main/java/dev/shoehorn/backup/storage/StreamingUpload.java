@@ -1,0 +1,219 @@
+package dev.shoehorn.backup.storage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+
+/**
+ * An archive being written to object storage as it is produced: bytes fill part-sized buffers,
+ * full buffers upload in the background while the producer goes on, and a SHA-256 is computed on
+ * the way. At most {@code partsInFlight + 1} buffers exist, so memory stays bounded whatever the
+ * archive's size; a producer faster than the upload waits for a buffer to come back.
+ *
+ * <p>Nothing is visible under the key until {@link #complete()}; {@link #abort()} discards the
+ * parts so that a failed job leaves neither an object nor parts that keep costing storage.
+ */
+public final class StreamingUpload extends OutputStream {
+
+    private static final Logger LOG = Logger.getLogger(StreamingUpload.class);
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String key;
+    private final String uploadId;
+    private final int partSize;
+    private final int maxBuffers;
+    private final ExecutorService uploader;
+    private final BlockingQueue<byte[]> freeBuffers;
+    private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
+    private final MessageDigest sha256;
+    private int allocated;
+    private byte[] current;
+    private int fill;
+    private long bytes;
+    private volatile Throwable partFailure;
+    private volatile boolean finished;
+
+    StreamingUpload(S3Client s3, String bucket, String key, String uploadId, int partSize, int partsInFlight,
+            ExecutorService uploader) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.key = key;
+        this.uploadId = uploadId;
+        this.partSize = partSize;
+        this.maxBuffers = partsInFlight + 1;
+        this.uploader = uploader;
+        this.freeBuffers = new ArrayBlockingQueue<>(maxBuffers);
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** Bytes accepted so far. */
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] { (byte) b }, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] data, int off, int len) throws IOException {
+        failIfBroken();
+        sha256.update(data, off, len);
+        bytes += len;
+        while (len > 0) {
+            if (current == null) {
+                current = takeBuffer();
+                fill = 0;
+            }
+            int n = Math.min(len, partSize - fill);
+            System.arraycopy(data, off, current, fill, n);
+            fill += n;
+            off += n;
+            len -= n;
+            if (fill == partSize) {
+                shipCurrent();
+            }
+        }
+    }
+
+    /** Uploads what is left, stitches the parts together and returns the finished archive. */
+    public ArchiveRef complete(String format) {
+        try {
+            failIfBroken();
+            if (current != null || parts.isEmpty()) {
+                if (current == null) {
+                    current = takeBuffer();
+                    fill = 0;
+                }
+                shipCurrent();
+            }
+            List<CompletedPart> done = new ArrayList<>(parts.size());
+            for (CompletableFuture<CompletedPart> part : parts) {
+                done.add(part.join());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(done)));
+            finished = true;
+            return new ArchiveRef(key, bytes, HexFormat.of().formatHex(sha256.digest()), format);
+        } catch (CompletionException e) {
+            throw StorageFailures.of("uploading a part of " + key, e);
+        } catch (IOException | RuntimeException e) {
+            throw StorageFailures.of("completing the upload of " + key, e);
+        }
+    }
+
+    /** Discards the upload; safe to call more than once and after a failure. */
+    public void abort() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        for (CompletableFuture<CompletedPart> part : parts) {
+            try {
+                part.join();
+            } catch (RuntimeException ignored) {
+                // a failed part needs no cleaning; the abort below discards the rest
+            }
+        }
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            LOG.debugf("stage=upload-aborted key=%s", key);
+        } catch (NoSuchUploadException e) {
+            LOG.debugf("stage=upload-aborted key=%s already gone", key);
+        } catch (RuntimeException e) {
+            LOG.warnf("stage=upload-abort-failed key=%s upload=%s msg=\"%s\"", key, uploadId, e.getMessage());
+        }
+    }
+
+    private void shipCurrent() {
+        byte[] buffer = current;
+        int length = fill;
+        int partNumber = parts.size() + 1;
+        current = null;
+        fill = 0;
+        CompletableFuture<CompletedPart> part = CompletableFuture.supplyAsync(() -> {
+            if (finished) {
+                throw new CompletionException(new IOException("upload aborted"));
+            }
+            String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+                    .contentLength((long) length),
+                    RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length)).eTag();
+            return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+        }, uploader);
+        part.whenComplete((ok, error) -> {
+            if (error != null && partFailure == null) {
+                partFailure = unwrap(error);
+            }
+            freeBuffers.offer(buffer);
+        });
+        parts.add(part);
+    }
+
+    private byte[] takeBuffer() throws IOException {
+        byte[] buffer = freeBuffers.poll();
+        if (buffer != null) {
+            return buffer;
+        }
+        if (allocated < maxBuffers) {
+            allocated++;
+            return new byte[partSize];
+        }
+        try {
+            while ((buffer = freeBuffers.poll(200, TimeUnit.MILLISECONDS)) == null) {
+                failIfBroken();
+            }
+            return buffer;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for an upload buffer", e);
+        }
+    }
+
+    private void failIfBroken() throws IOException {
+        if (partFailure != null) {
+            throw new PartFailedException(partFailure);
+        }
+        if (finished) {
+            throw new IOException("upload of " + key + " was aborted");
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /** A part upload failed; carries the storage error so that it is classified as such. */
+    static final class PartFailedException extends IOException {
+        PartFailedException(Throwable cause) {
+            super("a part upload failed: " + cause.getMessage(), cause);
+        }
+    }
+}

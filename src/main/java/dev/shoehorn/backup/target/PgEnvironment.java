@@ -1,0 +1,64 @@
+package dev.shoehorn.backup.target;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The environment of a pg_dump or pg_restore child: connection settings as libpq variables and
+ * the password in a private {@code .pgpass} file, so that neither the command line (visible to
+ * every user through ps) nor the child's environment carries it.
+ */
+public final class PgEnvironment implements AutoCloseable {
+
+    private final Target target;
+    private final Optional<Path> passFile;
+
+    private PgEnvironment(Target target, Optional<Path> passFile) {
+        this.target = target;
+        this.passFile = passFile;
+    }
+
+    /** Writes the target's password file, if it has a password; close when the child has exited. */
+    public static PgEnvironment forTarget(Target target) throws IOException {
+        var password = target.password();
+        if (password.isEmpty()) {
+            return new PgEnvironment(target, Optional.empty());
+        }
+        Path dir = Files.createTempDirectory("bw-pg-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path file = Files.createFile(dir.resolve("pgpass"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, escape(target.host()) + ":" + target.port() + ":*:" + escape(target.user()) + ":"
+                + escape(password.get()) + "\n");
+        return new PgEnvironment(target, Optional.of(file));
+    }
+
+    /** Replaces every inherited libpq variable of {@code env} with the target's settings. */
+    public void apply(Map<String, String> env) {
+        env.keySet().removeIf(k -> k.startsWith("PG"));
+        env.put("PGHOST", target.host());
+        env.put("PGPORT", Integer.toString(target.port()));
+        env.put("PGDATABASE", target.database());
+        env.put("PGUSER", target.user());
+        env.put("PGAPPNAME", "backup-worker");
+        env.put("PGCONNECT_TIMEOUT", "10");
+        target.sslmode().ifPresent(mode -> env.put("PGSSLMODE", mode));
+        passFile.ifPresent(file -> env.put("PGPASSFILE", file.toString()));
+    }
+
+    private static String escape(String field) {
+        return field.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (passFile.isPresent()) {
+            Files.deleteIfExists(passFile.get());
+            Files.deleteIfExists(passFile.get().getParent());
+        }
+    }
+}

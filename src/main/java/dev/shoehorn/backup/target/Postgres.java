@@ -1,0 +1,67 @@
+package dev.shoehorn.backup.target;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** JDBC access to a target, with the password passed as a property and never in the URL. */
+public final class Postgres {
+
+    private Postgres() {
+    }
+
+    public static Connection connect(Target target) throws SQLException {
+        return connect(target, target.database());
+    }
+
+    /** Connects to another database of the target's server (e.g. {@code postgres} for admin work). */
+    public static Connection connect(Target target, String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", target.user());
+        target.password().ifPresent(p -> props.setProperty("password", p));
+        props.setProperty("ApplicationName", "backup-worker");
+        props.setProperty("connectTimeout", "10");
+        target.sslmode().ifPresent(mode -> props.setProperty("sslmode", mode));
+        String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + database;
+        return DriverManager.getConnection(url, props);
+    }
+
+    /** What a job needs to know of the server before it starts. */
+    public record ServerFacts(int major, String version, long databaseBytes, List<String> rlsTables) {
+    }
+
+    public static ServerFacts inspect(Connection connection) throws SQLException {
+        int major;
+        String version;
+        long size;
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "select current_setting('server_version_num')::int, current_setting('server_version'),"
+                                + " pg_database_size(current_database())")) {
+            rs.next();
+            major = rs.getInt(1) / 10_000;
+            version = rs.getString(2).split(" ")[0];
+            size = rs.getLong(3);
+        }
+        return new ServerFacts(major, version, size, rlsTables(connection));
+    }
+
+    /** The operations guide's check: tables with row-level security enabled, as schema.table. */
+    public static List<String> rlsTables(Connection connection) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (PreparedStatement st = connection.prepareStatement(
+                "select schemaname, tablename from pg_tables where rowsecurity order by 1, 2");
+                ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                tables.add(rs.getString(1) + "." + rs.getString(2));
+            }
+        }
+        return tables;
+    }
+}
