@@ -26,7 +26,8 @@ final class StorageFailures {
         if (cause instanceof AwsServiceException ase) {
             int status = ase.statusCode();
             boolean transientStatus = status >= 500 || status == 408 || status == 429 || status == 0;
-            message = action + ": " + ase.awsErrorDetails().errorCode() + " (HTTP " + status + ")";
+            String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
+            message = action + ": " + (code == null ? "" : code + " ") + "(HTTP " + status + ")";
             return new JobFailedException(transientStatus
                     ? Failure.retryable(ErrorCode.STORAGE_ERROR, message)
                     : Failure.permanent(ErrorCode.STORAGE_ERROR, message), e);

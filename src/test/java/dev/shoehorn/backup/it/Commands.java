@@ -1,0 +1,51 @@
+package dev.shoehorn.backup.it;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Publishes command records the way any service would. */
+public final class Commands implements AutoCloseable {
+
+    private final KafkaProducer<String, byte[]> producer;
+
+    public Commands(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public static String backup(String commandId, String target) {
+        return "{\"commandId\":\"" + commandId + "\",\"target\":\"" + target
+                + "\",\"requestedBy\":\"it:tester\",\"reason\":\"integration test\",\"options\":{\"format\":\"custom\",\"jobs\":1}}";
+    }
+
+    public static String newCommandId() {
+        return UUID.randomUUID().toString();
+    }
+
+    public void send(String topic, String key, String value) {
+        send(topic, key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void send(String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

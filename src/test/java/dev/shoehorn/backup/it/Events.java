@@ -1,0 +1,71 @@
+package dev.shoehorn.backup.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The progress topic as a test sees it: CloudEvents, grouped by command. */
+public final class Events implements AutoCloseable {
+
+    public static final Set<String> TERMINAL = Set.of("dev.shoehorn.backup.completed", "dev.shoehorn.backup.failed",
+            "dev.shoehorn.backup.rejected", "dev.shoehorn.backup.skipped");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TopicTail tail;
+
+    public Events(String bootstrapServers) {
+        this.tail = new TopicTail(bootstrapServers, "backup.progress");
+    }
+
+    public List<JsonNode> all() {
+        return tail.records().stream().map(r -> parse(r.value())).toList();
+    }
+
+    /** Events of the command's jobs, in topic order. */
+    public List<JsonNode> ofCommand(String commandId) {
+        return all().stream().filter(e -> commandId.equals(e.path("data").path("commandId").asText(null))).toList();
+    }
+
+    /** Waits for the command's next terminal event after {@code skip} earlier terminal ones; returns its job's events. */
+    public List<JsonNode> awaitJobEnd(String commandId, int skip) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> ofCommand(commandId).stream()
+                .filter(e -> TERMINAL.contains(e.path("type").asText())).count() > skip);
+        JsonNode end = ofCommand(commandId).stream().filter(e -> TERMINAL.contains(e.path("type").asText()))
+                .skip(skip).findFirst().orElseThrow();
+        String jobId = end.path("data").path("jobId").asText();
+        return ofCommand(commandId).stream().filter(e -> jobId.equals(e.path("data").path("jobId").asText())).toList();
+    }
+
+    public List<JsonNode> awaitJobEnd(String commandId) {
+        return awaitJobEnd(commandId, 0);
+    }
+
+    public static List<String> types(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("type").asText()).toList();
+    }
+
+    static JsonNode parse(byte[] value) {
+        try {
+            return JSON.readTree(new String(value, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public TopicTail tail() {
+        return tail;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        tail.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.shoehorn.backup.it;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads a topic from its beginning on a thread of its own and keeps every record, the way an
+ * operator's or auditor's consumer would (its own group, never the workers').
+ */
+public final class TopicTail implements AutoCloseable {
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<ConsumerRecord<String, byte[]>> records = new CopyOnWriteArrayList<>();
+    private final Thread poller;
+    private volatile boolean running = true;
+
+    public TopicTail(String bootstrapServers, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-tail-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        poller = new Thread(() -> {
+            try {
+                while (running) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                }
+            } catch (WakeupException ignored) {
+                // closing
+            } finally {
+                consumer.close();
+            }
+        }, "tail-" + topic);
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    public List<ConsumerRecord<String, byte[]>> records() {
+        return List.copyOf(records);
+    }
+
+    public List<ConsumerRecord<String, byte[]>> matching(Predicate<ConsumerRecord<String, byte[]>> filter) {
+        return records.stream().filter(filter).toList();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        poller.join(5_000);
+    }
+}

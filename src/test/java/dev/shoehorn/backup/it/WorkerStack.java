@@ -1,0 +1,110 @@
+package dev.shoehorn.backup.it;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.shoehorn.backup.local.DemoDatabase;
+import dev.shoehorn.backup.local.LocalKafka;
+import dev.shoehorn.backup.local.LocalPostgres;
+import dev.shoehorn.backup.local.LocalS3;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The real parts the worker runs against in integration tests: an Apache Kafka broker (KRaft) and
+ * an S3 API server (S3Proxy) in this JVM, and databases on the machine's PostgreSQL. Everything
+ * it creates (bucket, databases, role) is removed again in {@link #stop()}.
+ */
+public class WorkerStack implements QuarkusTestResourceLifecycleManager {
+
+    public static final String SOURCE = "it_source";
+    public static final String DENIED = "it_denied";
+    public static final String ACCESS_KEY = "it-access";
+    /** Secrets the worker is given; tests check they never leak into events or logs. */
+    public static final String S3_SECRET = "it-s3-secret-" + UUID.randomUUID();
+    public static final String PG_PASSWORD = "it-pg-password-" + UUID.randomUUID();
+    public static final String PREFIX = "it-backups";
+
+    private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+    public static final String BUCKET = "bw-it-" + SUFFIX;
+    public static final String SOURCE_DB = "bw_it_src_" + SUFFIX;
+    static final String DENIED_ROLE = "bw_it_denied_" + SUFFIX;
+
+    private static LocalKafka kafka;
+    private static LocalS3 s3;
+    private static final LocalPostgres PG = LocalPostgres.fromEnvironment();
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            kafka = LocalKafka.start(0);
+            s3 = LocalS3.start(0, null, ACCESS_KEY, S3_SECRET, StorageFaults::wrap);
+            s3.createBucket(BUCKET);
+            DemoDatabase.ensureDemo(PG, SOURCE_DB);
+            sql("CREATE ROLE " + DENIED_ROLE + " LOGIN");
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("cannot start the test stack", e);
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("backup.storage.endpoint", s3.endpoint().toString());
+        config.put("backup.storage.path-style", "true");
+        config.put("backup.storage.bucket", BUCKET);
+        config.put("backup.storage.prefix", PREFIX);
+        config.put("backup.storage.access-key-id", ACCESS_KEY);
+        config.put("backup.storage.secret-access-key", S3_SECRET);
+        config.put("backup.storage.part-size", "5M");
+        target(config, SOURCE, PG.user(), PG_PASSWORD);
+        target(config, DENIED, DENIED_ROLE, null);
+        return config;
+    }
+
+    private static void target(Map<String, String> config, String name, String user, String password) {
+        String key = "backup.targets." + name + ".";
+        config.put(key + "host", PG.host());
+        config.put(key + "port", Integer.toString(PG.port()));
+        config.put(key + "database", SOURCE_DB);
+        config.put(key + "user", user);
+        if (password != null) {
+            config.put(key + "password", password);
+        }
+    }
+
+    @Override
+    public void stop() {
+        try {
+            DemoDatabase.drop(PG, SOURCE_DB);
+            sql("DROP ROLE IF EXISTS " + DENIED_ROLE);
+        } catch (Exception e) {
+            System.err.println("WorkerStack: cleanup of databases failed: " + e.getMessage());
+        }
+        if (s3 != null) {
+            s3.deleteBucket(BUCKET);
+            s3.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    public static String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public static LocalS3 s3() {
+        return s3;
+    }
+
+    public static LocalPostgres postgres() {
+        return PG;
+    }
+
+    static void sql(String statement) throws Exception {
+        try (Connection c = PG.connect("postgres"); Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+}
