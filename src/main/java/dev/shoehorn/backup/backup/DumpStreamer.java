@@ -104,7 +104,7 @@ public class DumpStreamer {
         }
     }
 
-    private static List<String> command(PgTools.Installation tools) {
+    static List<String> command(PgTools.Installation tools) {
         var argv = new java.util.ArrayList<String>();
         argv.add(tools.tool("pg_dump").toString());
         argv.addAll(PG_DUMP_FLAGS);

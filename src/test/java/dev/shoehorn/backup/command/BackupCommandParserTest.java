@@ -1,0 +1,96 @@
+package dev.shoehorn.backup.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.shoehorn.backup.job.ErrorCode;
+import dev.shoehorn.backup.target.TestTargets;
+
+class BackupCommandParserTest {
+
+    private static final String ID = "2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11";
+    private final BackupCommandParser parser = new BackupCommandParser(new ObjectMapper(),
+            TestTargets.registry("shoehorn"), () -> 1024);
+
+    @Test
+    void theContractExampleIsAValidCommand() {
+        // Given the backup command of the contract
+        String record = "{\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"ops-cli:alice\","
+                + "\"reason\":\"before upgrade to 2.4\",\"options\":{\"format\":\"custom\",\"jobs\":1}}";
+
+        // When it is parsed
+        BackupCommand command = parser.parse(bytes(record));
+
+        // Then every field is kept
+        assertThat(command.commandId()).hasToString(ID);
+        assertThat(command.target()).isEqualTo("shoehorn");
+        assertThat(command.requestedBy()).isEqualTo("ops-cli:alice");
+        assertThat(command.reason()).isEqualTo("before upgrade to 2.4");
+        assertThat(command.options()).isEqualTo(BackupOptions.DEFAULT);
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredSoThatV1StaysAdditive() {
+        BackupCommand command = parser.parse(bytes("{\"commandId\":\"" + ID
+                + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"priority\":\"high\"}"));
+
+        assertThat(command.reason()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "empty | INVALID_JSON | ",
+            "garbage | INVALID_JSON | {nope",
+            "array | INVALID_JSON | []",
+            "no commandId | MISSING_FIELD | {\"target\":\"shoehorn\",\"requestedBy\":\"x\"}",
+            "null target | MISSING_FIELD | {\"commandId\":\"" + ID + "\",\"target\":null,\"requestedBy\":\"x\"}",
+            "no requestedBy | MISSING_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\"}",
+            "numeric commandId | INVALID_FIELD | {\"commandId\":7,\"target\":\"shoehorn\",\"requestedBy\":\"x\"}",
+            "short uuid | INVALID_FIELD | {\"commandId\":\"1-1-1-1-1\",\"target\":\"shoehorn\",\"requestedBy\":\"x\"}",
+            "path in target | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"a/../b\",\"requestedBy\":\"x\"}",
+            "upper-case target | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"Shoehorn\",\"requestedBy\":\"x\"}",
+            "blank requestedBy | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\" \"}",
+            "reason not text | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"reason\":{}}",
+            "options not object | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":1}",
+            "directory format | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"format\":\"directory\"}}",
+            "parallel jobs | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"jobs\":8}}",
+            "unknown target | UNKNOWN_TARGET | {\"commandId\":\"" + ID + "\",\"target\":\"other\",\"requestedBy\":\"x\"}",
+    })
+    void badRecordsAreRejectedWithTheirCode(String scenario, ErrorCode code, String record) {
+        RejectedException e = catchThrowableOfType(RejectedException.class,
+                () -> parser.parse(record == null ? new byte[0] : bytes(record)));
+
+        assertThat(e).as(scenario).isNotNull();
+        assertThat(e.rejection().code()).isEqualTo(code);
+    }
+
+    @Test
+    void anOversizedRecordIsRejectedBeforeParsing() {
+        RejectedException e = catchThrowableOfType(RejectedException.class, () -> parser.parse(new byte[2048]));
+
+        assertThat(e.rejection().code()).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
+    }
+
+    @Test
+    void aRejectionEchoesOnlyFieldsThatWereValid() {
+        // Given a record with a valid id and an invalid target
+        RejectedException e = catchThrowableOfType(RejectedException.class, () -> parser.parse(bytes(
+                "{\"commandId\":\"" + ID + "\",\"target\":\"DROP TABLE\",\"requestedBy\":\"x\"}")));
+
+        // Then the id is kept for correlation, the bad target is not echoed
+        assertThat(e.rejection().commandId()).isEqualTo(ID);
+        assertThat(e.rejection().target()).isNull();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.shoehorn.backup.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+class ArchiveKeysTest {
+
+    @Test
+    void archiveKeysFollowTheOperationsGuideNamingInUtc() {
+        ArchiveKeys keys = new ArchiveKeys("backups/");
+
+        String key = keys.archive("shoehorn", Instant.parse("2026-11-28T02:00:05.900Z"));
+
+        assertThat(key).isEqualTo("backups/shoehorn/shoehorn_20261128_020005.dump");
+        assertThat(ArchiveKeys.manifestOf(key)).isEqualTo("backups/shoehorn/shoehorn_20261128_020005.dump.manifest.json");
+    }
+
+    @Test
+    void commandRecordsLiveWhereNoTargetCanBe() {
+        assertThat(new ArchiveKeys("backups").command("2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11"))
+                .isEqualTo("backups/.commands/2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11.json");
+        assertThat(new ArchiveKeys("").targetPrefix("x")).isEqualTo("x/");
+    }
+}

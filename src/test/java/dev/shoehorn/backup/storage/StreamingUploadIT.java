@@ -1,0 +1,107 @@
+package dev.shoehorn.backup.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.shoehorn.backup.it.StorageFaults;
+import dev.shoehorn.backup.local.LocalS3;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** The streaming multipart upload against a real S3 API server. */
+class StreamingUploadIT {
+
+    private static final int PART = 5 * 1024 * 1024;
+    private static final String BUCKET = "upload-it-" + UUID.randomUUID().toString().substring(0, 8);
+    private static LocalS3 server;
+    private static S3Client s3;
+    private static ExecutorService uploader;
+
+    @BeforeAll
+    static void start() {
+        server = LocalS3.start(0, null, "k", "s3cr3t-k", StorageFaults::wrap);
+        server.createBucket(BUCKET);
+        s3 = S3Client.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s3cr3t-k")))
+                .build();
+        uploader = Executors.newFixedThreadPool(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        uploader.shutdownNow();
+        s3.close();
+        server.deleteBucket(BUCKET);
+        server.close();
+    }
+
+    @Test
+    void aStreamLongerThanSeveralPartsArrivesWholeWithItsSha256() throws Exception {
+        // Given 12 MiB and a bit, written in odd-sized chunks
+        byte[] data = new byte[2 * PART + 2 * 1024 * 1024 + 123];
+        new Random(42).nextBytes(data);
+        StreamingUpload upload = start("multi.dump");
+        int partsBefore = StorageFaults.storedParts();
+
+        // When it is streamed and completed
+        for (int off = 0; off < data.length; off += 300_001) {
+            upload.write(data, off, Math.min(300_001, data.length - off));
+        }
+        ArchiveRef archive = upload.complete("custom");
+
+        // Then the object is byte for byte the stream, in three parts, with the SHA-256 of the stream
+        byte[] stored = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("multi.dump")).asByteArray();
+        assertThat(stored).isEqualTo(data);
+        assertThat(archive.bytes()).isEqualTo(data.length);
+        assertThat(archive.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
+        assertThat(StorageFaults.storedParts() - partsBefore).isEqualTo(3);
+        assertThat(server.blobStore().listMultipartUploads(BUCKET)).isEmpty();
+    }
+
+    @Test
+    void anAbortedUploadLeavesNeitherObjectNorParts() throws Exception {
+        // Given an upload with a part already sent
+        StreamingUpload upload = start("aborted.dump");
+        upload.write(new byte[PART + 10], 0, PART + 10);
+
+        // When it is aborted
+        upload.abort();
+
+        // Then nothing is visible and nothing keeps costing storage; further writes fail
+        assertThat(catchThrowable(() -> s3.headObject(b -> b.bucket(BUCKET).key("aborted.dump"))))
+                .isInstanceOf(NoSuchKeyException.class);
+        assertThat(server.blobStore().listMultipartUploads(BUCKET)).isEmpty();
+        assertThat(catchThrowable(() -> upload.write(new byte[1], 0, 1))).hasMessageContaining("aborted");
+    }
+
+    @Test
+    void anEmptyStreamStillMakesAnObject() {
+        ArchiveRef archive = start("empty.dump").complete("custom");
+
+        assertThat(archive.bytes()).isZero();
+        assertThat(archive.sha256()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
+    private static StreamingUpload start(String key) {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+        return new StreamingUpload(s3, BUCKET, key, uploadId, PART, 2, uploader);
+    }
+}
