@@ -106,7 +106,7 @@ public class JobRunner {
         if (jobs > 0) {
             LOG.infof("stage=stopping jobs=%d grace=%s", jobs, config.shutdownGrace());
         }
-        running.forEach(c -> c.cancel(Failure.retryable(ErrorCode.WORKER_STOPPED, "the worker is stopping")));
+        running.forEach(c -> c.cancel(Failure.retryable(ErrorCode.WORKER_STOPPED, "the worker is stopping; the command stays uncommitted and is redelivered")));
         executor.shutdown();
         try {
             if (!executor.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {

@@ -19,6 +19,11 @@ public record ArchiveKeys(String prefix) {
         prefix = prefix.replaceAll("^/+|/+$", "");
     }
 
+    /** Everything the worker writes lies under this key prefix. */
+    public String root() {
+        return prefix.isEmpty() ? "" : prefix + "/";
+    }
+
     public String targetPrefix(String target) {
         return join(target) + "/";
     }

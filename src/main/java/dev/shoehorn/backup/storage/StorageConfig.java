@@ -46,6 +46,14 @@ public interface StorageConfig {
     @WithDefault("4")
     int partsInFlight();
 
+    /**
+     * Multipart uploads under the prefix older than this are aborted when a worker starts: what a
+     * worker killed mid-upload leaves behind. Keep it above {@code backup.jobs.timeout}, so that a
+     * running job of another replica is never touched.
+     */
+    @WithDefault("24h")
+    java.time.Duration abandonedUploadAge();
+
     /** Timeout of one S3 call (a part upload included). */
     @WithDefault("PT5M")
     java.time.Duration callTimeout();

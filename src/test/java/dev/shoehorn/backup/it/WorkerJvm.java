@@ -1,0 +1,70 @@
+package dev.shoehorn.backup.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged worker ({@code target/quarkus-app}) as a process of its own, so that a test can
+ * kill it the way an orchestrator or an OOM killer would. Non-secret settings go on its command
+ * line, secrets through its environment.
+ */
+public final class WorkerJvm implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private final Process process;
+    private final Path log;
+
+    private WorkerJvm(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static WorkerJvm start(String name, Map<String, String> properties, Map<String, String> env)
+            throws IOException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: the worker is packaged before integration tests run");
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        properties.forEach((k, v) -> argv.add("-D" + k + "=" + v));
+        argv.add("-jar");
+        argv.add(JAR.toString());
+        Path log = Path.of("target", "worker-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        return new WorkerJvm(builder.start(), log);
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is cleaned up. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as an orchestrator stops a pod; waits for the exit. */
+    public void terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            terminate();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.shoehorn.backup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.shoehorn.backup.local.DemoDatabase;
+import dev.shoehorn.backup.local.LocalKafka;
+import dev.shoehorn.backup.local.LocalPostgres;
+import dev.shoehorn.backup.local.LocalS3;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+
+/**
+ * Workers that die under a running backup. The backup is held mid-way by a table lock that
+ * pg_dump waits for; the worker is then stopped (SIGTERM) or killed (SIGKILL), and a second
+ * worker of the same consumer group must finish the command exactly once.
+ */
+class WorkerRestartIT {
+
+    private static final String TARGET = "it_restart";
+    private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+    private static final String DATABASE = "bw_it_restart_" + SUFFIX;
+    private static final String BUCKET = "bw-it-restart-" + SUFFIX;
+    private static final String SECRET = "restart-secret-" + SUFFIX;
+    private static final LocalPostgres PG = LocalPostgres.fromEnvironment();
+
+    private static LocalKafka kafka;
+    private static LocalS3 s3;
+    private static Events events;
+    private static Commands commands;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = LocalKafka.start(0);
+        kafka.createTopics(Map.of("backup.commands", 1, "backup.progress", 1, "backup.commands.dlq", 1));
+        s3 = LocalS3.start(0, null, "restart", SECRET, UnaryOperator.identity());
+        s3.createBucket(BUCKET);
+        DemoDatabase.ensureDemo(PG, DATABASE);
+        events = new Events(kafka.bootstrapServers());
+        commands = new Commands(kafka.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        events.close();
+        commands.close();
+        DemoDatabase.drop(PG, DATABASE);
+        s3.deleteBucket(BUCKET);
+        s3.close();
+        kafka.close();
+    }
+
+    @Test
+    void aStoppedWorkerAbortsItsUploadAndAnotherCompletesTheCommand() throws Exception {
+        String commandId = Commands.newCommandId();
+        try (Connection lock = lockTable("documents"); WorkerJvm a = worker("stop-a")) {
+            // Given a backup held mid-way in worker A
+            commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
+            awaitStartedBy(commandId, "stop-a");
+
+            // When A is stopped as an orchestrator stops it
+            a.terminate();
+
+            // Then A reports the job as given up for now, and leaves no upload behind
+            List<JsonNode> first = events.awaitJobEnd(commandId);
+            JsonNode failed = first.get(first.size() - 1);
+            assertThat(failed.path("type").asText()).isEqualTo("dev.shoehorn.backup.failed");
+            assertThat(failed.path("data").path("error").path("code").asText()).isEqualTo("WORKER_STOPPED");
+            assertThat(failed.path("data").path("error").path("retryable").asBoolean()).isTrue();
+            assertThat(pendingUploads()).isEmpty();
+        }
+
+        // And worker B, given the uncommitted command, completes it
+        try (WorkerJvm b = worker("stop-b")) {
+            List<JsonNode> second = events.awaitJobEnd(commandId, 1);
+            assertThat(Events.types(second)).last().isEqualTo("dev.shoehorn.backup.completed");
+            assertThat(second.get(0).path("source").asText()).isEqualTo("backup-worker/stop-b");
+        }
+        assertThat(manifestsOf(commandId)).hasSize(1);
+    }
+
+    @Test
+    void aKilledWorkersCommandIsCompletedOnceByAnother() throws Exception {
+        String commandId = Commands.newCommandId();
+        try (Connection lock = lockTable("documents"); WorkerJvm a = worker("kill-a")) {
+            // Given a backup held mid-way in worker A, its multipart upload open
+            commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
+            awaitStartedBy(commandId, "kill-a");
+            assertThat(pendingUploads()).isNotEmpty();
+
+            // When A is killed outright
+            a.kill();
+        }
+
+        // Then worker B of the same group gets the command again and completes it, once
+        try (WorkerJvm b = worker("kill-b")) {
+            List<JsonNode> job = events.awaitJobEnd(commandId);
+            assertThat(Events.types(job)).last().isEqualTo("dev.shoehorn.backup.completed");
+            assertThat(job.get(0).path("source").asText()).isEqualTo("backup-worker/kill-b");
+            // And the upload A left behind is aborted by B at start-up
+            await().atMost(Duration.ofSeconds(30)).until(() -> pendingUploads().isEmpty());
+        }
+        long terminal = events.ofCommand(commandId).stream()
+                .filter(e -> Events.TERMINAL.contains(e.path("type").asText())).count();
+        assertThat(terminal).isEqualTo(1);
+        assertThat(manifestsOf(commandId)).hasSize(1);
+    }
+
+    private static WorkerJvm worker(String name) throws Exception {
+        String t = "backup.targets." + TARGET + ".";
+        return WorkerJvm.start(name, Map.ofEntries(
+                Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
+                Map.entry("quarkus.http.port", "0"),
+                Map.entry("quarkus.log.console.json.enabled", "false"),
+                Map.entry("backup.progress.instance", name),
+                Map.entry("backup.storage.endpoint", s3.endpoint().toString()),
+                Map.entry("backup.storage.path-style", "true"),
+                Map.entry("backup.storage.bucket", BUCKET),
+                Map.entry("backup.storage.abandoned-upload-age", "1s"),
+                Map.entry("backup.jobs.shutdown-grace", "10s"),
+                Map.entry("mp.messaging.incoming.backup-commands.session.timeout.ms", "6000"),
+                Map.entry("mp.messaging.incoming.backup-commands.heartbeat.interval.ms", "1000"),
+                Map.entry(t + "host", PG.host()),
+                Map.entry(t + "port", Integer.toString(PG.port())),
+                Map.entry(t + "database", DATABASE),
+                Map.entry(t + "user", PG.user())),
+                Map.of("BACKUP_STORAGE_ACCESS_KEY_ID", "restart", "BACKUP_STORAGE_SECRET_ACCESS_KEY", SECRET));
+    }
+
+    private static void awaitStartedBy(String commandId, String worker) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.ofCommand(commandId).stream()
+                .anyMatch(e -> e.path("type").asText().equals("dev.shoehorn.backup.started")
+                        && e.path("source").asText().equals("backup-worker/" + worker)));
+    }
+
+    /** Holds an exclusive lock on a table until closed, so that pg_dump waits for it. */
+    private static Connection lockTable(String table) throws Exception {
+        Connection connection = PG.connect(DATABASE);
+        connection.setAutoCommit(false);
+        try (Statement st = connection.createStatement()) {
+            st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+        }
+        return connection;
+    }
+
+    private static List<MultipartUpload> pendingUploads() {
+        return s3.blobStore().listMultipartUploads(BUCKET);
+    }
+
+    private static List<String> manifestsOf(String commandId) {
+        return s3.blobStore().list(BUCKET).contents().stream()
+                .map(o -> o.key())
+                .filter(k -> k.endsWith(".manifest.json"))
+                .filter(k -> new String(readAll(k)).contains(commandId))
+                .toList();
+    }
+
+    private static byte[] readAll(String key) {
+        try (var in = s3.blobStore().getBlob(BUCKET, key)) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
