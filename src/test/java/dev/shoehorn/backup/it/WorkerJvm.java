@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.shoehorn.backup.local.LocalPostgres;
+import dev.shoehorn.backup.local.LocalS3;
+
 /**
  * The packaged worker ({@code target/quarkus-app}) as a process of its own, so that a test can
  * kill it the way an orchestrator or an OOM killer would. Non-secret settings go on its command
@@ -22,6 +25,32 @@ public final class WorkerJvm implements AutoCloseable {
     private WorkerJvm(Process process, Path log) {
         this.process = process;
         this.log = log;
+    }
+
+    /** Settings of a worker named {@code name} on the given broker and S3 server, ready for targets to be added. */
+    public static Map<String, String> settings(String name, String bootstrapServers, LocalS3 s3, String bucket) {
+        Map<String, String> properties = new java.util.HashMap<>(Map.of(
+                "kafka.bootstrap.servers", bootstrapServers,
+                "quarkus.http.port", "0",
+                "quarkus.log.console.json.enabled", "false",
+                "backup.progress.instance", name,
+                "backup.storage.endpoint", s3.endpoint().toString(),
+                "backup.storage.path-style", "true",
+                "backup.storage.bucket", bucket,
+                "mp.messaging.incoming.backup-commands.session.timeout.ms", "6000",
+                "mp.messaging.incoming.backup-commands.heartbeat.interval.ms", "1000"));
+        return properties;
+    }
+
+    /** Adds a target on the local PostgreSQL, connecting without a password (trust auth). */
+    public static Map<String, String> withTarget(Map<String, String> properties, String target, LocalPostgres pg,
+            String database) {
+        String t = "backup.targets." + target + ".";
+        properties.put(t + "host", pg.host());
+        properties.put(t + "port", Integer.toString(pg.port()));
+        properties.put(t + "database", database);
+        properties.put(t + "user", pg.user());
+        return properties;
     }
 
     public static WorkerJvm start(String name, Map<String, String> properties, Map<String, String> env)

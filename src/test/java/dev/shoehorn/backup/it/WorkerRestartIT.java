@@ -120,23 +120,11 @@ class WorkerRestartIT {
     }
 
     private static WorkerJvm worker(String name) throws Exception {
-        String t = "backup.targets." + TARGET + ".";
-        return WorkerJvm.start(name, Map.ofEntries(
-                Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
-                Map.entry("quarkus.http.port", "0"),
-                Map.entry("quarkus.log.console.json.enabled", "false"),
-                Map.entry("backup.progress.instance", name),
-                Map.entry("backup.storage.endpoint", s3.endpoint().toString()),
-                Map.entry("backup.storage.path-style", "true"),
-                Map.entry("backup.storage.bucket", BUCKET),
-                Map.entry("backup.storage.abandoned-upload-age", "1s"),
-                Map.entry("backup.jobs.shutdown-grace", "10s"),
-                Map.entry("mp.messaging.incoming.backup-commands.session.timeout.ms", "6000"),
-                Map.entry("mp.messaging.incoming.backup-commands.heartbeat.interval.ms", "1000"),
-                Map.entry(t + "host", PG.host()),
-                Map.entry(t + "port", Integer.toString(PG.port())),
-                Map.entry(t + "database", DATABASE),
-                Map.entry(t + "user", PG.user())),
+        Map<String, String> properties = WorkerJvm.withTarget(
+                WorkerJvm.settings(name, kafka.bootstrapServers(), s3, BUCKET), TARGET, PG, DATABASE);
+        properties.put("backup.storage.abandoned-upload-age", "1s");
+        properties.put("backup.jobs.shutdown-grace", "10s");
+        return WorkerJvm.start(name, properties,
                 Map.of("BACKUP_STORAGE_ACCESS_KEY_ID", "restart", "BACKUP_STORAGE_SECRET_ACCESS_KEY", SECRET));
     }
 
