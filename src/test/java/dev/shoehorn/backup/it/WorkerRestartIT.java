@@ -3,8 +3,6 @@ package dev.shoehorn.backup.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +64,7 @@ class WorkerRestartIT {
     @Test
     void aStoppedWorkerAbortsItsUploadAndAnotherCompletesTheCommand() throws Exception {
         String commandId = Commands.newCommandId();
-        try (Connection lock = lockTable("documents"); WorkerJvm a = worker("stop-a")) {
+        try (TableLock lock = TableLock.hold(PG, DATABASE, "documents"); WorkerJvm a = worker("stop-a")) {
             // Given a backup held mid-way in worker A
             commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
             awaitStartedBy(commandId, "stop-a");
@@ -95,7 +93,7 @@ class WorkerRestartIT {
     @Test
     void aKilledWorkersCommandIsCompletedOnceByAnother() throws Exception {
         String commandId = Commands.newCommandId();
-        try (Connection lock = lockTable("documents"); WorkerJvm a = worker("kill-a")) {
+        try (TableLock lock = TableLock.hold(PG, DATABASE, "documents"); WorkerJvm a = worker("kill-a")) {
             // Given a backup held mid-way in worker A, its multipart upload open
             commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
             awaitStartedBy(commandId, "kill-a");
@@ -132,16 +130,6 @@ class WorkerRestartIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> events.ofCommand(commandId).stream()
                 .anyMatch(e -> e.path("type").asText().equals("dev.shoehorn.backup.started")
                         && e.path("source").asText().equals("backup-worker/" + worker)));
-    }
-
-    /** Holds an exclusive lock on a table until closed, so that pg_dump waits for it. */
-    private static Connection lockTable(String table) throws Exception {
-        Connection connection = PG.connect(DATABASE);
-        connection.setAutoCommit(false);
-        try (Statement st = connection.createStatement()) {
-            st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
-        }
-        return connection;
     }
 
     private static List<MultipartUpload> pendingUploads() {
