@@ -1,0 +1,83 @@
+package dev.shoehorn.backup.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The worker, run as a child JVM against the local stack, exactly as it runs in production (its
+ * own classpath, its {@code %local} profile). Endpoints and ports go on its command line; the S3
+ * keys go through its environment, so that they never show in {@code ps}.
+ */
+final class WorkerProcess {
+
+    private static final long GRACE_SECONDS = 30;
+
+    private final Process process;
+
+    private WorkerProcess(Process process) {
+        this.process = process;
+    }
+
+    /** Checks that the worker has been built, before anything else is started. */
+    static void checkJar(Path workerJar) {
+        if (!Files.isRegularFile(workerJar)) {
+            throw new IllegalStateException("worker jar not found: " + workerJar.toAbsolutePath()
+                    + " (build it with ./mvnw -DskipTests package, or start with ./backup-worker local)");
+        }
+    }
+
+    static WorkerProcess start(LocalSettings settings, String bootstrapServers, URI s3Endpoint) throws IOException {
+        checkJar(settings.workerJar());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                java,
+                "-Dquarkus.profile=local",
+                "-Dkafka.bootstrap.servers=" + bootstrapServers,
+                "-Dbackup.storage.endpoint=" + s3Endpoint,
+                "-Dbackup.storage.bucket=" + settings.bucket(),
+                "-Dbackup.storage.prefix=" + settings.prefix(),
+                "-Dbackup.storage.region=" + settings.region(),
+                "-Dquarkus.http.port=" + settings.httpPort(),
+                "-jar", settings.workerJar().toString()))
+                .inheritIO();
+        builder.environment().put("BACKUP_STORAGE_ACCESS_KEY_ID", settings.accessKey());
+        builder.environment().put("BACKUP_STORAGE_SECRET_ACCESS_KEY", settings.secretKey());
+        return new WorkerProcess(builder.start());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the worker to exit on its own; returns its exit code. */
+    int waitFor() throws InterruptedException {
+        return process.waitFor();
+    }
+
+    /** The exit code, once the worker has exited. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    /**
+     * Asks the worker to shut down (SIGTERM), so it can finish or abort its jobs cleanly, and kills
+     * it when it has not exited after 30 seconds.
+     *
+     * @return the worker's exit code
+     */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return process.waitFor();
+    }
+}
