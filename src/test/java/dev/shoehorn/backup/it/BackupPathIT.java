@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.contract.ContractSchemas;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -262,6 +263,39 @@ class BackupPathIT {
                 .body();
         assertThat(scrape).contains("backup_jobs_total{", "outcome=\"completed\"", "backup_jobs_in_flight",
                 "backup_last_success_timestamp_seconds{", "backup_job_duration_seconds_bucket");
+    }
+
+    @Test
+    @Order(99)
+    void everyEmittedEventMatchesTheContractSchemas() throws Exception {
+        // Given every event the runs above wrote to the progress topic, and the contract's schemas
+        List<JsonNode> all = events.all();
+        ContractSchemas schemas = ContractSchemas.load();
+
+        // When each is checked: its envelope, then its data against the schema of its type
+        List<String> errors = all.stream().flatMap(e -> schemas.validateEvent(e.toString()).stream()).toList();
+
+        // Then none breaks the contract, and every outcome of a backup command was among them
+        assertThat(errors).isEmpty();
+        assertThat(Events.types(all)).contains("dev.shoehorn.backup.accepted", "dev.shoehorn.backup.started",
+                "dev.shoehorn.backup.uploaded", "dev.shoehorn.backup.completed", "dev.shoehorn.backup.rejected",
+                "dev.shoehorn.backup.skipped", "dev.shoehorn.backup.failed");
+
+        // And every record is keyed by its subject and labelled as a structured CloudEvent
+        assertThat(events.tail().records()).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo(JSON.readTree(r.value()).path("subject").asText(null));
+            assertThat(header(r, "content-type")).isEqualTo("application/cloudevents+json");
+        });
+
+        // And the manifest beside each completed archive matches its schema
+        List<String> manifestErrors = new java.util.ArrayList<>();
+        for (JsonNode completed : all.stream()
+                .filter(e -> e.path("type").asText().equals("dev.shoehorn.backup.completed")).toList()) {
+            String key = completed.path("data").path("archive").path("key").asText() + ".manifest.json";
+            String manifest = s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET).key(key)).asUtf8String();
+            manifestErrors.addAll(schemas.validate("manifest.schema.json", manifest));
+        }
+        assertThat(manifestErrors).isEmpty();
     }
 
     @Test
