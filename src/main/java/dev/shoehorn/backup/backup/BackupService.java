@@ -1,23 +1,20 @@
 package dev.shoehorn.backup.backup;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import dev.shoehorn.backup.command.BackupCommand;
-import dev.shoehorn.backup.job.Backoff;
+import dev.shoehorn.backup.command.BackupCommandParser;
+import dev.shoehorn.backup.command.CommandKind;
 import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
-import dev.shoehorn.backup.job.JobsConfig;
+import dev.shoehorn.backup.job.JobAttempts;
+import dev.shoehorn.backup.job.JobMetrics;
+import dev.shoehorn.backup.job.JobOutcome;
 import dev.shoehorn.backup.progress.Details;
-import dev.shoehorn.backup.progress.ErrorInfo;
 import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.storage.ArchiveStore;
@@ -29,100 +26,97 @@ import dev.shoehorn.backup.target.TargetRegistry;
 
 /**
  * A backup job from acceptance to its end: the target's lock, the idempotency check under it,
- * attempts with backoff for retryable failures, and the terminal event.
+ * the dump, and the terminal event.
  */
 @ApplicationScoped
-public class BackupService {
+public class BackupService implements CommandKind<BackupCommand> {
 
     private static final Logger LOG = Logger.getLogger(BackupService.class);
     static final String KIND = "backup";
 
+    private final BackupCommandParser parser;
     private final TargetRegistry targets;
     private final TargetLock locks;
     private final ArchiveStore store;
     private final DumpStreamer dumps;
-    private final BackupMetrics metrics;
-    private final JobsConfig config;
-    private final Backoff backoff;
+    private final JobMetrics metrics;
+    private final JobAttempts attempts;
 
-    public BackupService(TargetRegistry targets, TargetLock locks, ArchiveStore store, DumpStreamer dumps,
-            BackupMetrics metrics, JobsConfig config) {
+    public BackupService(BackupCommandParser parser, TargetRegistry targets, TargetLock locks, ArchiveStore store,
+            DumpStreamer dumps, JobMetrics metrics, JobAttempts attempts) {
+        this.parser = parser;
         this.targets = targets;
         this.locks = locks;
         this.store = store;
         this.dumps = dumps;
         this.metrics = metrics;
-        this.config = config;
-        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+        this.attempts = attempts;
     }
 
-    /**
-     * The record of an earlier completed run of this command, if storage can tell now. A storage
-     * error here only skips the fast path: the job checks again under the target's lock.
-     */
-    public Optional<CommandRecord> completedRun(UUID commandId) {
-        try {
-            return store.findCommand(commandId.toString());
-        } catch (RuntimeException e) {
-            LOG.warnf("command=%s stage=idempotency-check-deferred msg=\"%s\"", commandId, e.getMessage());
-            return Optional.empty();
-        }
+    @Override
+    public EventType acceptedType() {
+        return EventType.BACKUP_ACCEPTED;
     }
 
-    public void skip(JobEvents events, CommandRecord earlier) {
-        events.emit(EventType.BACKUP_SKIPPED, Details.NONE.originalJob(earlier.jobId()));
+    @Override
+    public EventType rejectedType() {
+        return EventType.BACKUP_REJECTED;
     }
 
-    public BackupOutcome run(BackupCommand command, JobEvents events, Cancellation cancellation) {
+    @Override
+    public EventType skippedType() {
+        return EventType.BACKUP_SKIPPED;
+    }
+
+    @Override
+    public BackupCommand parse(byte[] record) {
+        return parser.parse(record);
+    }
+
+    @Override
+    public String commandId(BackupCommand command) {
+        return command.commandId().toString();
+    }
+
+    @Override
+    public String target(BackupCommand command) {
+        return command.target();
+    }
+
+    @Override
+    public Details acceptedDetails(BackupCommand command) {
+        return Details.NONE.requested(command.requestedBy(), command.reason());
+    }
+
+    @Override
+    public Optional<CommandRecord> completedRun(BackupCommand command) {
+        return store.completedRun(command.commandId().toString());
+    }
+
+    @Override
+    public JobOutcome run(BackupCommand command, JobEvents events, Cancellation cancellation) {
         long started = System.nanoTime();
         Target target = targets.find(command.target()).orElseThrow();
-        BackupOutcome outcome = attempts(command, target, events, cancellation, started);
-        metrics.ended(target.name(), outcome, Duration.ofNanos(System.nanoTime() - started));
+        JobOutcome outcome = attempts.run(events, cancellation, EventType.BACKUP_FAILED,
+                () -> attempt(command, target, events, cancellation, started));
+        metrics.ended(KIND, target.name(), outcome, java.time.Duration.ofNanos(System.nanoTime() - started));
         return outcome;
     }
 
-    private BackupOutcome attempts(BackupCommand command, Target target, JobEvents events, Cancellation cancellation,
-            long started) {
-        for (int attempt = 1;; attempt++) {
-            events.attempt(attempt);
-            Failure failure;
-            try {
-                return attempt(command, target, events, cancellation, started);
-            } catch (JobFailedException e) {
-                failure = cancellation.isCancelled() ? cancellation.reason() : e.failure();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "job=%s target=%s stage=internal-error", events.jobId(), target.name());
-                failure = Failure.permanent(ErrorCode.INTERNAL, e.toString());
-            }
-            if (failure.retryable() && failure.code() != ErrorCode.WORKER_STOPPED && attempt < config.maxAttempts()) {
-                Duration wait = backoff.before(attempt + 1);
-                LOG.infof("job=%s target=%s stage=retrying attempt=%d code=%s wait=%s", events.jobId(), target.name(),
-                        attempt, failure.code(), wait);
-                try {
-                    cancellation.sleep(wait);
-                    continue;
-                } catch (JobFailedException stopped) {
-                    failure = stopped.failure();
-                }
-            }
-            return fail(events, failure, started);
-        }
-    }
-
-    private BackupOutcome attempt(BackupCommand command, Target target, JobEvents events, Cancellation cancellation,
+    private JobOutcome attempt(BackupCommand command, Target target, JobEvents events, Cancellation cancellation,
             long started) {
         try (TargetLock.Held lock = locks.acquire(target, events.jobId(), cancellation)) {
             Optional<CommandRecord> earlier = store.findCommand(command.commandId().toString());
             if (earlier.isPresent()) {
-                skip(events, earlier.get());
-                return BackupOutcome.SKIPPED;
+                events.emit(EventType.BACKUP_SKIPPED, Details.NONE.originalJob(earlier.get().jobId()));
+                return JobOutcome.SKIPPED;
             }
             Manifest manifest = dumps.dump(command, target, events, cancellation);
             remember(command, events, manifest);
             metrics.archived(target.name(), manifest.bytes());
             events.emit(EventType.BACKUP_COMPLETED, Details.NONE.archive(manifest.archive())
-                    .duration(millisSince(started)));
-            return BackupOutcome.COMPLETED;
+                    .duration(JobAttempts.millisSince(started)));
+            return JobOutcome.COMPLETED;
         }
     }
 
@@ -138,15 +132,5 @@ public class BackupService {
             LOG.warnf("job=%s target=%s stage=idempotency-record-failed msg=\"%s\"", events.jobId(), command.target(),
                     e.getMessage());
         }
-    }
-
-    private static BackupOutcome fail(JobEvents events, Failure failure, long started) {
-        Details details = Details.NONE.error(ErrorInfo.of(failure)).duration(millisSince(started));
-        events.emit(EventType.BACKUP_FAILED, details);
-        return failure.code() == ErrorCode.WORKER_STOPPED ? BackupOutcome.ABANDONED : BackupOutcome.FAILED;
-    }
-
-    private static long millisSince(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
     }
 }

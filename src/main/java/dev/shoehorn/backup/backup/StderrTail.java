@@ -9,7 +9,7 @@ import java.util.Deque;
 import dev.shoehorn.backup.job.Redactor;
 
 /**
- * Drains a child's stderr on a thread of its own (a full pipe would stall the child) and keeps
+ * Drains a child's stderr (or merged output) on a thread of its own (a full pipe would stall the child) and keeps
  * its last lines for the error event.
  */
 public final class StderrTail {
@@ -40,6 +40,11 @@ public final class StderrTail {
 
     public static StderrTail drain(Process process, String name) {
         return new StderrTail(process.getErrorStream(), name);
+    }
+
+    /** Drains any output stream of a child, e.g. its merged stdout and stderr. */
+    public static StderrTail drain(InputStream output, String name) {
+        return new StderrTail(output, name);
     }
 
     /** The last lines, secrets masked; waits briefly for the reader to reach the end. */

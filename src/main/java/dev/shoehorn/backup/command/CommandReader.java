@@ -92,6 +92,18 @@ final class CommandReader {
         return Optional.of(node.asText());
     }
 
+    /** A boolean inside an optional object, e.g. {@code postRestore.backfill}. */
+    Optional<Boolean> optionalBoolean(JsonNode object, String path, String field) {
+        JsonNode node = object.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            throw invalid(path + "." + field + " must be true or false");
+        }
+        return Optional.of(node.asBoolean());
+    }
+
     Optional<JsonNode> optionalObject(String field) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {

@@ -16,6 +16,14 @@ public enum ErrorCode {
     PG_DUMP_UNAVAILABLE,
     PG_DUMP_FAILED,
     STORAGE_ERROR,
+    ARCHIVE_CORRUPT,
+    PG_RESTORE_FAILED,
+    MIGRATION_FAILED,
+    RLS_MISSING,
+    // failures of post-restore reactions
+    BACKFILL_FAILED,
+    BACKFILL_TIMEOUT,
+    CACHE_FLUSH_FAILED,
     WORKER_STOPPED,
     TIMEOUT,
     INTERNAL

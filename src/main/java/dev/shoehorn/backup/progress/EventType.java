@@ -9,7 +9,23 @@ public enum EventType {
     BACKUP_PROGRESS("dev.shoehorn.backup.progress"),
     BACKUP_UPLOADED("dev.shoehorn.backup.uploaded"),
     BACKUP_COMPLETED("dev.shoehorn.backup.completed"),
-    BACKUP_FAILED("dev.shoehorn.backup.failed");
+    BACKUP_FAILED("dev.shoehorn.backup.failed"),
+    RESTORE_ACCEPTED("dev.shoehorn.restore.accepted"),
+    RESTORE_REJECTED("dev.shoehorn.restore.rejected"),
+    RESTORE_SKIPPED("dev.shoehorn.restore.skipped"),
+    RESTORE_STARTED("dev.shoehorn.restore.started"),
+    RESTORE_PROGRESS("dev.shoehorn.restore.progress"),
+    RESTORE_VERIFIED("dev.shoehorn.restore.verified"),
+    RESTORE_APPLIED("dev.shoehorn.restore.applied"),
+    RESTORE_MIGRATED("dev.shoehorn.restore.migrated"),
+    RESTORE_RLS_VERIFIED("dev.shoehorn.restore.rls-verified"),
+    RESTORE_COMPLETED("dev.shoehorn.restore.completed"),
+    RESTORE_FAILED("dev.shoehorn.restore.failed"),
+    BACKFILL_REQUESTED("dev.shoehorn.backfill.requested"),
+    BACKFILL_COMPLETED("dev.shoehorn.backfill.completed"),
+    BACKFILL_FAILED("dev.shoehorn.backfill.failed"),
+    CACHE_FLUSHED("dev.shoehorn.cache.flushed"),
+    CACHE_FLUSH_FAILED("dev.shoehorn.cache.flush-failed");
 
     private final String type;
 
@@ -24,5 +40,10 @@ public enum EventType {
     /** The last segment ({@code started}), used as the {@code stage} of log lines. */
     public String stage() {
         return type.substring(type.lastIndexOf('.') + 1);
+    }
+
+    /** Frequent byte-count events, logged at debug level only. */
+    public boolean isProgress() {
+        return this == BACKUP_PROGRESS || this == RESTORE_PROGRESS;
     }
 }

@@ -44,7 +44,7 @@ public final class JobEvents {
 
     public synchronized void emit(EventType type, Details details) {
         EventData data = new EventData(jobId, commandId, target, seq.incrementAndGet(), attempt, details);
-        if (type == EventType.BACKUP_PROGRESS) {
+        if (type.isProgress()) {
             LOG.debugf("job=%s target=%s stage=%s bytes=%d percent=%d", jobId, target, type.stage(),
                     details.bytesDone(), details.percent());
         } else {

@@ -1,6 +1,7 @@
 package dev.shoehorn.backup.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Comparator;
@@ -12,7 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.shoehorn.backup.job.ErrorCode;
+import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.job.JobFailedException;
 
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -25,6 +32,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /** Archives, manifests and idempotency records in the configured bucket. */
 @ApplicationScoped
 public class ArchiveStore {
+
+    private static final Logger LOG = Logger.getLogger(ArchiveStore.class);
 
     /** S3 allows at most 10,000 parts per upload; stay well below in case the estimate is low. */
     private static final long PART_BUDGET = 2_500;
@@ -110,8 +119,27 @@ public class ArchiveStore {
         }
     }
 
+    /** The manifest of an archive, if the archive is complete. */
+    public Optional<Manifest> manifest(String archiveKey) {
+        return getJson(ArchiveKeys.manifestOf(archiveKey), Manifest.class);
+    }
+
     public Optional<CommandRecord> findCommand(String commandId) {
         return getJson(keys.command(commandId), CommandRecord.class);
+    }
+
+    /**
+     * The record of an earlier completed run of this command, if storage can tell now. A storage
+     * error here only skips the fast path: jobs check again under the target's lock.
+     */
+    public Optional<CommandRecord> completedRun(String commandId) {
+        try {
+            return findCommand(commandId);
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "command=%s stage=idempotency-check-deferred msg=\"%s\"", commandId, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     public void recordCommand(CommandRecord record) {
@@ -143,6 +171,31 @@ public class ArchiveStore {
         }
     }
 
+    /** Size of a stored object, or empty when it does not exist. */
+    public Optional<Long> size(String key) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(config.bucket()).key(key)).contentLength());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw StorageFailures.of("looking up " + key, e);
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("looking up " + key, e);
+        }
+    }
+
+    /** Streams an archive; the caller closes the stream. */
+    public InputStream open(String key) {
+        try {
+            return s3.getObject(b -> b.bucket(config.bucket()).key(key));
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("reading " + key, e);
+        }
+    }
+
     /** Cheap reachability check for readiness: the bucket answers. */
     public void ping() {
         s3.headBucket(b -> b.bucket(config.bucket()));
@@ -167,7 +220,8 @@ public class ArchiveStore {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("unreadable " + key, e);
+            throw new JobFailedException(Failure.permanent(
+                    ErrorCode.STORAGE_ERROR, "unreadable JSON in " + key), e);
         } catch (RuntimeException e) {
             throw StorageFailures.of("reading " + key, e);
         }

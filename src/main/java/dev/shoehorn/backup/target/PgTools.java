@@ -48,14 +48,17 @@ public class PgTools {
         this.candidates = config.binDirs().orElseGet(PgTools::defaultDirs);
     }
 
-    /** The installation to use against a server of {@code serverMajor}, or a permanent failure naming both versions. */
+    /**
+     * The installation to use for {@code major} (a server's, or for a restore the newer of the
+     * server's and the archive's), or a permanent failure naming both versions.
+     */
     public Installation forServer(int serverMajor, String serverVersion) {
         List<Installation> found = installations();
         return found.stream()
                 .filter(i -> i.major() >= serverMajor)
                 .min(Comparator.comparingInt(Installation::major))
                 .orElseThrow(() -> new JobFailedException(Failure.permanent(ErrorCode.PG_DUMP_UNAVAILABLE,
-                        "server version " + serverVersion + " is newer than every pg_dump available ("
+                        "version " + serverVersion + " is newer than every pg_dump/pg_restore available ("
                                 + (found.isEmpty() ? "none found"
                                         : found.stream().map(i -> i.version() + " in " + i.binDir())
                                                 .collect(Collectors.joining(", ")))

@@ -28,6 +28,7 @@ public final class Target {
     private final Optional<Path> passwordFile;
     private final boolean isProtected;
     private final boolean restorable;
+    private final java.util.List<String> migrateCommand;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -43,6 +44,7 @@ public final class Target {
         this.passwordFile = config.passwordFile();
         this.isProtected = config.isProtected();
         this.restorable = config.restorable();
+        this.migrateCommand = config.migrateCommand().map(java.util.List::copyOf).orElse(java.util.List.of());
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -76,6 +78,11 @@ public final class Target {
 
     public boolean restorable() {
         return restorable;
+    }
+
+    /** The configured migration command; empty when none is configured. */
+    public java.util.List<String> migrateCommand() {
+        return migrateCommand;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

@@ -52,5 +52,12 @@ public interface TargetsConfig {
         /** Whether restore commands may name this target. */
         @WithDefault("false")
         boolean restorable();
+
+        /**
+         * The migration command run after a restore with {@code postRestore.migrate}, as a list of
+         * arguments (e.g. {@code shoehorn-api,--migrate-only}); it gets the target's connection
+         * settings as libpq variables ({@code PGHOST}…, the password in {@code PGPASSFILE}).
+         */
+        Optional<java.util.List<String>> migrateCommand();
     }
 }

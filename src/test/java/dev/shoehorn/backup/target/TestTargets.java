@@ -11,13 +11,14 @@ public final class TestTargets {
     }
 
     public record Config(String host, int port, String database, String user, Optional<String> password,
-            Optional<Path> passwordFile, Optional<String> sslmode, boolean isProtected, boolean restorable)
+            Optional<Path> passwordFile, Optional<String> sslmode, boolean isProtected, boolean restorable,
+            Optional<java.util.List<String>> migrateCommand)
             implements TargetsConfig.TargetConfig {
     }
 
     public static Config config(String database, Optional<String> password) {
         return new Config("127.0.0.1", 5432, database, "postgres", password, Optional.empty(), Optional.empty(), false,
-                false);
+                false, Optional.empty());
     }
 
     public static TargetRegistry registry(String... names) {

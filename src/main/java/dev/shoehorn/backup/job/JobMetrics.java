@@ -1,4 +1,4 @@
-package dev.shoehorn.backup.backup;
+package dev.shoehorn.backup.job;
 
 import java.time.Duration;
 import java.util.Map;
@@ -7,31 +7,30 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.shoehorn.backup.job.JobRunner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** Prometheus metrics of backup jobs (see docs/configuration.md, "Metrics"). */
+/** Prometheus metrics of jobs (see docs/configuration.md, "Metrics"). */
 @ApplicationScoped
-public class BackupMetrics {
+public class JobMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
 
-    public BackupMetrics(MeterRegistry registry, JobRunner runner) {
+    public JobMetrics(MeterRegistry registry, JobRunner runner) {
         this.registry = registry;
         Gauge.builder("backup_jobs_in_flight", runner, JobRunner::inFlight)
                 .description("Jobs holding a slot in this worker").register(registry);
     }
 
-    public void ended(String target, BackupOutcome outcome, Duration took) {
+    public void ended(String kind, String target, JobOutcome outcome, Duration took) {
         String result = outcome.name().toLowerCase();
-        Counter.builder("backup_jobs").description("Backup jobs by outcome")
-                .tags("kind", "backup", "target", target, "outcome", result).register(registry).increment();
-        Timer.builder("backup_job_duration").description("Duration of backup jobs")
-                .tags("kind", "backup", "target", target, "outcome", result)
+        Counter.builder("backup_jobs").description("Jobs (backups, restores) by outcome")
+                .tags("kind", kind, "target", target, "outcome", result).register(registry).increment();
+        Timer.builder("backup_job_duration").description("Duration of jobs")
+                .tags("kind", kind, "target", target, "outcome", result)
                 .publishPercentileHistogram().register(registry).record(took);
     }
 

@@ -1,7 +1,7 @@
-package dev.shoehorn.backup.backup;
+package dev.shoehorn.backup.job;
 
-/** How a backup job ended, and whether its command may be committed. */
-public enum BackupOutcome {
+/** How a job ended, and whether its command may be committed. */
+public enum JobOutcome {
     COMPLETED(true),
     SKIPPED(true),
     FAILED(true),
@@ -10,7 +10,7 @@ public enum BackupOutcome {
 
     private final boolean commit;
 
-    BackupOutcome(boolean commit) {
+    JobOutcome(boolean commit) {
         this.commit = commit;
     }
 

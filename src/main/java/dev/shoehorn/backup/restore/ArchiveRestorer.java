@@ -1,0 +1,232 @@
+package dev.shoehorn.backup.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.shoehorn.backup.backup.StderrTail;
+import dev.shoehorn.backup.command.RestoreCommand;
+import dev.shoehorn.backup.job.Cancellation;
+import dev.shoehorn.backup.job.ErrorCode;
+import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.progress.Details;
+import dev.shoehorn.backup.progress.EventType;
+import dev.shoehorn.backup.progress.JobEvents;
+import dev.shoehorn.backup.progress.ProgressConfig;
+import dev.shoehorn.backup.storage.ArchiveStore;
+import dev.shoehorn.backup.storage.Manifest;
+import dev.shoehorn.backup.target.PgEnvironment;
+import dev.shoehorn.backup.target.PgTools;
+import dev.shoehorn.backup.target.Postgres;
+import dev.shoehorn.backup.target.Target;
+
+/**
+ * Streams an archive from object storage into {@code pg_restore --single-transaction}, checking
+ * its size and SHA-256 against the manifest on the way. The last chunk is held back until the
+ * whole archive has been hashed: pg_restore cannot reach its COMMIT without the archive's final
+ * bytes, so a corrupt archive is detected while the transaction can still be rolled back (by
+ * killing pg_restore), and the target stays exactly as it was.
+ */
+@ApplicationScoped
+public class ArchiveRestorer {
+
+    /** The operations guide's flags, in one transaction so that a failure part-way changes nothing. */
+    static final List<String> PG_RESTORE_FLAGS = List.of("--clean", "--if-exists", "--no-owner", "--no-privileges",
+            "--single-transaction", "--exit-on-error", "--no-password");
+    private static final int CHUNK = 256 * 1024;
+
+    private final ArchiveStore store;
+    private final PgTools pgTools;
+    private final ProgressConfig progressConfig;
+
+    public ArchiveRestorer(ArchiveStore store, PgTools pgTools, ProgressConfig progressConfig) {
+        this.store = store;
+        this.pgTools = pgTools;
+        this.progressConfig = progressConfig;
+    }
+
+    public void restore(RestoreCommand command, Target target, JobEvents events, Cancellation cancellation) {
+        Manifest manifest = command.manifest();
+        PgTools.Installation tools = toolsFor(target, manifest);
+        long stored = store.size(manifest.archiveKey()).orElseThrow(() -> corrupt(manifest.archiveKey()
+                + " has disappeared from storage"));
+        if (stored != manifest.bytes()) {
+            throw corrupt(manifest.archiveKey() + " has " + stored + " bytes, its manifest says " + manifest.bytes());
+        }
+        events.emit(EventType.RESTORE_STARTED, Details.NONE.sourceTarget(command.sourceTarget())
+                .archive(manifest.archive()).bytes(0, manifest.bytes(), 0));
+
+        Process process = null;
+        Runnable unhook = () -> { };
+        try (PgEnvironment env = PgEnvironment.forTarget(target)) {
+            ProcessBuilder builder = new ProcessBuilder(command(tools, target));
+            env.apply(builder.environment());
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            process = builder.start();
+            Process child = process;
+            unhook = cancellation.onCancel(child::destroyForcibly);
+            StderrTail stderr = StderrTail.drain(process, "pg_restore");
+            boolean fed = feed(manifest, process, events, cancellation);
+            int exit = waitFor(process);
+            cancellation.check();
+            if (!fed || exit != 0) {
+                throw new JobFailedException(Failure.permanent(ErrorCode.PG_RESTORE_FAILED,
+                        "pg_restore exited with " + exit + ": " + stderr.text()));
+            }
+        } catch (IOException e) {
+            throw new JobFailedException(Failure.retryable(ErrorCode.PG_RESTORE_FAILED,
+                    "running pg_restore: " + e.getMessage()), e);
+        } finally {
+            unhook.run();
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+                try {
+                    process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    static List<String> command(PgTools.Installation tools, Target target) {
+        List<String> argv = new ArrayList<>();
+        argv.add(tools.tool("pg_restore").toString());
+        argv.addAll(PG_RESTORE_FLAGS);
+        argv.add("--dbname=" + target.database());
+        return argv;
+    }
+
+    /**
+     * Copies the archive into pg_restore's stdin, holding back the last chunk until size and hash
+     * match the manifest. Returns false when pg_restore stopped reading (it failed; its exit code
+     * and stderr say why).
+     */
+    private boolean feed(Manifest manifest, Process process, JobEvents events, Cancellation cancellation) {
+        MessageDigest sha256 = sha256();
+        byte[] held = new byte[CHUNK];
+        byte[] next = new byte[CHUNK];
+        int heldLength = -1;
+        long bytes = 0;
+        long interval = progressConfig.interval().toNanos();
+        long lastEvent = System.nanoTime();
+        try (InputStream archive = store.open(manifest.archiveKey()); OutputStream stdin = process.getOutputStream()) {
+            while (true) {
+                int n = readChunk(archive, next, manifest.archiveKey(), cancellation);
+                if (n <= 0) {
+                    break;
+                }
+                sha256.update(next, 0, n);
+                bytes += n;
+                if (heldLength >= 0 && !write(stdin, held, heldLength)) {
+                    return false;
+                }
+                byte[] swap = held;
+                held = next;
+                next = swap;
+                heldLength = n;
+                long now = System.nanoTime();
+                if (now - lastEvent >= interval) {
+                    lastEvent = now;
+                    events.emit(EventType.RESTORE_PROGRESS, Details.NONE.bytes(bytes, manifest.bytes(),
+                            (int) Math.min(99, bytes * 100 / Math.max(1, manifest.bytes()))));
+                }
+            }
+            String actual = HexFormat.of().formatHex(sha256.digest());
+            if (bytes != manifest.bytes() || !actual.equals(manifest.sha256())) {
+                process.destroyForcibly();
+                throw corrupt(manifest.archiveKey() + " does not match its manifest (" + bytes + " bytes, sha256 "
+                        + actual + "; expected " + manifest.bytes() + " bytes, sha256 " + manifest.sha256()
+                        + "); the target was not changed");
+            }
+            events.emit(EventType.RESTORE_VERIFIED, Details.NONE.archive(manifest.archive())
+                    .bytes(bytes, manifest.bytes(), 99));
+            return heldLength < 0 || write(stdin, held, heldLength);
+        } catch (IOException e) {
+            // closing stdin failed: pg_restore is gone, its exit code tells the rest
+            return false;
+        }
+    }
+
+    private static int readChunk(InputStream archive, byte[] buffer, String key, Cancellation cancellation) {
+        try {
+            int total = 0;
+            while (total < buffer.length) {
+                int n = archive.read(buffer, total, buffer.length - total);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            cancellation.check();
+            throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
+                    "reading " + key + ": " + e.getMessage()), e);
+        }
+    }
+
+    private static boolean write(OutputStream stdin, byte[] data, int length) {
+        try {
+            stdin.write(data, 0, length);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private PgTools.Installation toolsFor(Target target, Manifest manifest) {
+        int serverMajor;
+        String serverVersion;
+        try (Connection connection = Postgres.connect(target)) {
+            Postgres.ServerFacts facts = Postgres.inspect(connection);
+            serverMajor = facts.major();
+            serverVersion = facts.version();
+        } catch (SQLException e) {
+            throw new JobFailedException(Failure.retryable(ErrorCode.TARGET_UNREACHABLE,
+                    "cannot inspect target " + target.name() + ": " + e.getMessage()), e);
+        }
+        int archiveMajor = major(manifest.pgDumpVersion());
+        return archiveMajor > serverMajor ? pgTools.forServer(archiveMajor, manifest.pgDumpVersion())
+                : pgTools.forServer(serverMajor, serverVersion);
+    }
+
+    static int major(String version) {
+        try {
+            return Integer.parseInt(version.split("\\.")[0]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static int waitFor(Process process) {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
+        }
+    }
+
+    private static JobFailedException corrupt(String message) {
+        return new JobFailedException(Failure.permanent(ErrorCode.ARCHIVE_CORRUPT, message));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
