@@ -109,8 +109,9 @@ public class ArchiveRestorer {
 
     /**
      * Copies the archive into pg_restore's stdin, holding back the last chunk until size and hash
-     * match the manifest. Returns false when pg_restore stopped reading (it failed; its exit code
-     * and stderr say why).
+     * match the manifest. Should pg_restore stop reading early, the rest of the archive is still
+     * hashed, so that a corrupt archive is reported as such rather than as pg_restore's error.
+     * Returns false when pg_restore stopped reading (its exit code and stderr say why).
      */
     private boolean feed(Manifest manifest, Process process, JobEvents events, Cancellation cancellation) {
         MessageDigest sha256 = sha256();
@@ -118,9 +119,11 @@ public class ArchiveRestorer {
         byte[] next = new byte[CHUNK];
         int heldLength = -1;
         long bytes = 0;
+        boolean reading = true;
         long interval = progressConfig.interval().toNanos();
         long lastEvent = System.nanoTime();
-        try (InputStream archive = store.open(manifest.archiveKey()); OutputStream stdin = process.getOutputStream()) {
+        OutputStream stdin = process.getOutputStream();
+        try (InputStream archive = store.open(manifest.archiveKey())) {
             while (true) {
                 int n = readChunk(archive, next, manifest.archiveKey(), cancellation);
                 if (n <= 0) {
@@ -128,8 +131,8 @@ public class ArchiveRestorer {
                 }
                 sha256.update(next, 0, n);
                 bytes += n;
-                if (heldLength >= 0 && !write(stdin, held, heldLength)) {
-                    return false;
+                if (heldLength >= 0 && reading) {
+                    reading = write(stdin, held, heldLength);
                 }
                 byte[] swap = held;
                 held = next;
@@ -142,20 +145,29 @@ public class ArchiveRestorer {
                             (int) Math.min(99, bytes * 100 / Math.max(1, manifest.bytes()))));
                 }
             }
-            String actual = HexFormat.of().formatHex(sha256.digest());
-            if (bytes != manifest.bytes() || !actual.equals(manifest.sha256())) {
-                process.destroyForcibly();
-                throw corrupt(manifest.archiveKey() + " does not match its manifest (" + bytes + " bytes, sha256 "
-                        + actual + "; expected " + manifest.bytes() + " bytes, sha256 " + manifest.sha256()
-                        + "); the target was not changed");
-            }
-            events.emit(EventType.RESTORE_VERIFIED, Details.NONE.archive(manifest.archive())
-                    .bytes(bytes, manifest.bytes(), 99));
-            return heldLength < 0 || write(stdin, held, heldLength);
         } catch (IOException e) {
-            // closing stdin failed: pg_restore is gone, its exit code tells the rest
+            throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
+                    "reading " + manifest.archiveKey() + ": " + e.getMessage()), e);
+        }
+        String actual = HexFormat.of().formatHex(sha256.digest());
+        if (bytes != manifest.bytes() || !actual.equals(manifest.sha256())) {
+            process.destroyForcibly();
+            throw corrupt(manifest.archiveKey() + " does not match its manifest (" + bytes + " bytes, sha256 " + actual
+                    + "; expected " + manifest.bytes() + " bytes, sha256 " + manifest.sha256()
+                    + "); the target was not changed");
+        }
+        if (!reading) {
             return false;
         }
+        events.emit(EventType.RESTORE_VERIFIED, Details.NONE.archive(manifest.archive())
+                .bytes(bytes, manifest.bytes(), 99));
+        boolean fed = heldLength < 0 || write(stdin, held, heldLength);
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            return false;
+        }
+        return fed;
     }
 
     private static int readChunk(InputStream archive, byte[] buffer, String key, Cancellation cancellation) {

@@ -33,11 +33,6 @@ import dev.shoehorn.backup.contract.ContractSchemas;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -64,13 +59,7 @@ class BackupPathIT {
         events = new Events(WorkerStack.bootstrapServers());
         deadLetters = new TopicTail(WorkerStack.bootstrapServers(), "backup.commands.dlq");
         commands = new Commands(WorkerStack.bootstrapServers());
-        s3 = S3Client.builder().endpointOverride(WorkerStack.s3().endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(WorkerStack.ACCESS_KEY, WorkerStack.S3_SECRET)))
-                .build();
+        s3 = WorkerStack.s3Client();
     }
 
     @AfterAll

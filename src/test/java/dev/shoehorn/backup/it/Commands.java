@@ -28,6 +28,15 @@ public final class Commands implements AutoCloseable {
                 + "\",\"requestedBy\":\"it:tester\",\"reason\":\"integration test\",\"options\":{\"format\":\"custom\",\"jobs\":1}}";
     }
 
+    /** A restore command; {@code confirm} may be null. */
+    public static String restore(String commandId, String target, String sourceTarget, String archive,
+            String confirm) {
+        return "{\"commandId\":\"" + commandId + "\",\"target\":\"" + target + "\",\"sourceTarget\":\""
+                + sourceTarget + "\",\"archive\":\"" + archive + "\",\"requestedBy\":\"it:tester\""
+                + (confirm == null ? "" : ",\"confirm\":\"" + confirm + "\"")
+                + ",\"postRestore\":{\"migrate\":false,\"backfill\":false,\"flushCache\":false}}";
+    }
+
     public static String newCommandId() {
         return UUID.randomUUID().toString();
     }

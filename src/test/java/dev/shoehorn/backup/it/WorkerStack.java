@@ -11,6 +11,12 @@ import dev.shoehorn.backup.local.LocalKafka;
 import dev.shoehorn.backup.local.LocalPostgres;
 import dev.shoehorn.backup.local.LocalS3;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The real parts the worker runs against in integration tests: an Apache Kafka broker (KRaft) and
@@ -21,6 +27,10 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
 
     public static final String SOURCE = "it_source";
     public static final String DENIED = "it_denied";
+    /** Restorable, not protected: the database restore tests write into. */
+    public static final String RESTORE = "it_restore";
+    /** Restorable and protected: needs {@code confirm}. */
+    public static final String PROTECTED = "it_protected";
     public static final String ACCESS_KEY = "it-access";
     /** Secrets the worker is given; tests check they never leak into events or logs. */
     public static final String S3_SECRET = "it-s3-secret-" + UUID.randomUUID();
@@ -30,6 +40,8 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     public static final String BUCKET = "bw-it-" + SUFFIX;
     public static final String SOURCE_DB = "bw_it_src_" + SUFFIX;
+    public static final String RESTORE_DB = "bw_it_restore_" + SUFFIX;
+    public static final String PROTECTED_DB = "bw_it_protected_" + SUFFIX;
     static final String DENIED_ROLE = "bw_it_denied_" + SUFFIX;
 
     private static LocalKafka kafka;
@@ -43,6 +55,8 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
             s3 = LocalS3.start(0, null, ACCESS_KEY, S3_SECRET, StorageFaults::wrap);
             s3.createBucket(BUCKET);
             DemoDatabase.ensureDemo(PG, SOURCE_DB);
+            DemoDatabase.ensureEmpty(PG, RESTORE_DB);
+            DemoDatabase.ensureEmpty(PG, PROTECTED_DB);
             sql("CREATE ROLE " + DENIED_ROLE + " LOGIN");
         } catch (Exception e) {
             stop();
@@ -57,16 +71,22 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         config.put("backup.storage.access-key-id", ACCESS_KEY);
         config.put("backup.storage.secret-access-key", S3_SECRET);
         config.put("backup.storage.part-size", "5M");
-        target(config, SOURCE, PG.user(), PG_PASSWORD);
-        target(config, DENIED, DENIED_ROLE, null);
+        target(config, SOURCE, SOURCE_DB, PG.user(), PG_PASSWORD);
+        target(config, DENIED, SOURCE_DB, DENIED_ROLE, null);
+        target(config, RESTORE, RESTORE_DB, PG.user(), PG_PASSWORD);
+        config.put("backup.targets." + RESTORE + ".restorable", "true");
+        target(config, PROTECTED, PROTECTED_DB, PG.user(), PG_PASSWORD);
+        config.put("backup.targets." + PROTECTED + ".restorable", "true");
+        config.put("backup.targets." + PROTECTED + ".protected", "true");
         return config;
     }
 
-    private static void target(Map<String, String> config, String name, String user, String password) {
+    private static void target(Map<String, String> config, String name, String database, String user,
+            String password) {
         String key = "backup.targets." + name + ".";
         config.put(key + "host", PG.host());
         config.put(key + "port", Integer.toString(PG.port()));
-        config.put(key + "database", SOURCE_DB);
+        config.put(key + "database", database);
         config.put(key + "user", user);
         if (password != null) {
             config.put(key + "password", password);
@@ -77,6 +97,8 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         try {
             DemoDatabase.drop(PG, SOURCE_DB);
+            DemoDatabase.drop(PG, RESTORE_DB);
+            DemoDatabase.drop(PG, PROTECTED_DB);
             sql("DROP ROLE IF EXISTS " + DENIED_ROLE);
         } catch (Exception e) {
             System.err.println("WorkerStack: cleanup of databases failed: " + e.getMessage());
@@ -96,6 +118,15 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
 
     public static LocalS3 s3() {
         return s3;
+    }
+
+    /** An S3 client of the test's own on the in-process server. */
+    public static S3Client s3Client() {
+        return S3Client.builder().endpointOverride(s3.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, S3_SECRET)))
+                .build();
     }
 
     public static LocalPostgres postgres() {

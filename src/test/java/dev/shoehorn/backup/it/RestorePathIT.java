@@ -1,0 +1,243 @@
+package dev.shoehorn.backup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The restore path end to end: an archive of one database restored into another, verified. */
+@QuarkusTest
+@QuarkusTestResource(WorkerStack.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RestorePathIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Events events;
+    private static Commands commands;
+    private static TopicTail deadLetters;
+    private static S3Client s3;
+    /** The archive of the source all restores use. */
+    private static String archiveKey;
+
+    @BeforeAll
+    static void backUpTheSource() {
+        events = new Events(WorkerStack.bootstrapServers());
+        commands = new Commands(WorkerStack.bootstrapServers());
+        deadLetters = new TopicTail(WorkerStack.bootstrapServers(), "restore.commands.dlq");
+        s3 = WorkerStack.s3Client();
+        String commandId = Commands.newCommandId();
+        commands.send("backup.commands", WorkerStack.SOURCE, Commands.backup(commandId, WorkerStack.SOURCE));
+        List<JsonNode> backup = events.awaitJobEnd(commandId);
+        assertThat(Events.types(backup)).last().isEqualTo("dev.shoehorn.backup.completed");
+        archiveKey = backup.get(backup.size() - 1).path("data").path("archive").path("key").asText();
+    }
+
+    @AfterAll
+    static void disconnect() throws InterruptedException {
+        events.close();
+        commands.close();
+        deadLetters.close();
+        s3.close();
+    }
+
+    @Test
+    @Order(1)
+    void aRestoreMakesTheTargetEqualToTheSourceAndChecksRowLevelSecurity() throws Exception {
+        // Given an empty restorable target and a complete archive of the source
+        String commandId = Commands.newCommandId();
+
+        // When the latest archive of the source is restored into it
+        List<JsonNode> job = restore(commandId, WorkerStack.RESTORE, "latest", null);
+
+        // Then every stage is reported in order, and the target holds exactly the source's tables and rows
+        assertThat(Events.types(job)).containsSubsequence("dev.shoehorn.restore.accepted",
+                "dev.shoehorn.restore.started", "dev.shoehorn.restore.verified", "dev.shoehorn.restore.applied",
+                "dev.shoehorn.restore.rls-verified", "dev.shoehorn.restore.completed");
+        assertThat(Events.types(job)).last().isEqualTo("dev.shoehorn.restore.completed");
+        assertThat(job).extracting(e -> e.path("data").path("seq").asInt())
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, job.size()).boxed().toList());
+        assertThat(job.get(job.size() - 1).path("data").path("archive").path("key").asText()).isEqualTo(archiveKey);
+        JsonNode rls = job.stream().filter(e -> e.path("type").asText().endsWith(".rls-verified")).findFirst()
+                .orElseThrow();
+        assertThat(rls.path("data").path("rlsTables")).extracting(JsonNode::asText)
+                .contains("public.projects", "public.documents");
+        assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB))
+                .isEqualTo(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.SOURCE_DB));
+    }
+
+    @Test
+    @Order(2)
+    void aTamperedArchiveFailsAndLeavesTheTargetAsItWas() throws Exception {
+        // Given a target holding data, and an archive whose bytes no longer match its manifest
+        Map<String, String> before = DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB);
+        byte[] dump = archiveBytes();
+        dump[dump.length / 2] ^= 0x5A;
+        String tampered = copyWithManifest(dump, "20000101_000001");
+
+        // When it is restored
+        List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, tampered, null);
+
+        // Then the restore fails as corrupt and the target is untouched
+        assertFailed(job, "ARCHIVE_CORRUPT");
+        assertThat(Events.types(job)).doesNotContain("dev.shoehorn.restore.verified", "dev.shoehorn.restore.applied");
+        assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(3)
+    void aTruncatedArchiveFailsAndLeavesTheTargetAsItWas() throws Exception {
+        Map<String, String> before = DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB);
+        byte[] dump = archiveBytes();
+        String truncated = copyWithManifest(Arrays.copyOf(dump, dump.length - 1000), "20000101_000002");
+
+        List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, truncated, null);
+
+        assertFailed(job, "ARCHIVE_CORRUPT");
+        assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(4)
+    void pgRestoreFailingPartWayLeavesTheTargetAsItWas() throws Exception {
+        // Given a target where a view of the target's own depends on a table the archive drops and re-creates
+        sql(WorkerStack.RESTORE_DB, "CREATE VIEW keep_documents AS SELECT * FROM documents");
+        Map<String, String> before = DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB);
+        try {
+            // When the archive is restored, pg_restore fails part-way (cannot drop the table)
+            List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, "latest", null);
+
+            // Then the job fails with pg_restore's reason and the single transaction leaves the target unchanged
+            JsonNode failed = assertFailed(job, "PG_RESTORE_FAILED");
+            assertThat(failed.path("data").path("error").path("message").asText()).contains("depend");
+            assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB)).isEqualTo(before);
+        } finally {
+            sql(WorkerStack.RESTORE_DB, "DROP VIEW keep_documents");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aProtectedTargetIsRestoredOnlyWithConfirmation() throws Exception {
+        // Given a protected target with data of its own
+        sql(WorkerStack.PROTECTED_DB, "CREATE TABLE IF NOT EXISTS sentinel (id int); INSERT INTO sentinel VALUES (1)");
+        Map<String, String> before = DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.PROTECTED_DB);
+
+        // When a restore names it without confirm, or with the wrong confirm
+        rejected(Commands.restore(Commands.newCommandId(), WorkerStack.PROTECTED, WorkerStack.SOURCE, "latest", null),
+                "CONFIRMATION_REQUIRED");
+        rejected(Commands.restore(Commands.newCommandId(), WorkerStack.PROTECTED, WorkerStack.SOURCE, "latest",
+                WorkerStack.RESTORE), "CONFIRMATION_REQUIRED");
+
+        // Then it is refused and untouched
+        assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.PROTECTED_DB)).isEqualTo(before);
+
+        // And with the confirmation the restore runs
+        List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.PROTECTED, "latest", WorkerStack.PROTECTED);
+        assertThat(Events.types(job)).last().isEqualTo("dev.shoehorn.restore.completed");
+    }
+
+    @Test
+    @Order(6)
+    void archiveKeysOutsideTheSourcesPrefixAndUnrestorableTargetsAreRefused() {
+        String otherTarget = archiveKey.replace(WorkerStack.SOURCE + "/", WorkerStack.RESTORE + "/");
+        rejected(Commands.restore(Commands.newCommandId(), WorkerStack.RESTORE, WorkerStack.SOURCE,
+                WorkerStack.PREFIX + "/" + WorkerStack.SOURCE + "/../" + WorkerStack.RESTORE + "/x.dump", null),
+                "ARCHIVE_NOT_FOUND");
+        rejected(Commands.restore(Commands.newCommandId(), WorkerStack.RESTORE, WorkerStack.SOURCE, otherTarget, null),
+                "ARCHIVE_NOT_FOUND");
+        rejected(Commands.restore(Commands.newCommandId(), WorkerStack.RESTORE, WorkerStack.SOURCE,
+                archiveKey.replace(".dump", "_missing.dump"), null), "ARCHIVE_NOT_FOUND");
+        rejected(Commands.restore(Commands.newCommandId(), WorkerStack.RESTORE, WorkerStack.RESTORE, "latest", null),
+                "ARCHIVE_NOT_FOUND");
+        rejected(Commands.restore(Commands.newCommandId(), WorkerStack.SOURCE, WorkerStack.SOURCE, "latest", null),
+                "NOT_RESTORABLE");
+    }
+
+    @Test
+    @Order(7)
+    void aRestoreCommandDeliveredTwiceRestoresOnce() {
+        String commandId = Commands.newCommandId();
+        List<JsonNode> first = restore(commandId, WorkerStack.RESTORE, "latest", null);
+        assertThat(Events.types(first)).last().isEqualTo("dev.shoehorn.restore.completed");
+
+        commands.send("restore.commands", WorkerStack.RESTORE,
+                Commands.restore(commandId, WorkerStack.RESTORE, WorkerStack.SOURCE, "latest", null));
+
+        List<JsonNode> second = events.awaitJobEnd(commandId, 1);
+        assertThat(Events.types(second)).containsExactly("dev.shoehorn.restore.skipped");
+    }
+
+    private static List<JsonNode> restore(String commandId, String target, String archive, String confirm) {
+        commands.send("restore.commands", target,
+                Commands.restore(commandId, target, WorkerStack.SOURCE, archive, confirm));
+        return events.awaitJobEnd(commandId);
+    }
+
+    private static JsonNode assertFailed(List<JsonNode> job, String code) {
+        JsonNode failed = job.get(job.size() - 1);
+        assertThat(failed.path("type").asText()).isEqualTo("dev.shoehorn.restore.failed");
+        assertThat(failed.path("data").path("error").path("code").asText()).isEqualTo(code);
+        assertThat(failed.path("data").path("error").path("retryable").asBoolean()).isFalse();
+        return failed;
+    }
+
+    private static void rejected(String record, String code) {
+        String commandId = JSON.valueToTree(parse(record)).path("commandId").asText();
+        commands.send("restore.commands", "reject-" + commandId, record);
+        List<JsonNode> job = events.awaitJobEnd(commandId);
+        assertThat(Events.types(job)).containsExactly("dev.shoehorn.restore.rejected");
+        assertThat(job.get(0).path("data").path("error").path("code").asText()).isEqualTo(code);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !deadLetters.matching(r -> ("reject-" + commandId).equals(r.key())).isEmpty());
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static byte[] archiveBytes() {
+        return s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET).key(archiveKey)).asByteArray();
+    }
+
+    /** Stores {@code dump} as another archive of the source, with the original archive's manifest. */
+    private static String copyWithManifest(byte[] dump, String stamp) throws Exception {
+        String key = WorkerStack.PREFIX + "/" + WorkerStack.SOURCE + "/" + WorkerStack.SOURCE + "_" + stamp + ".dump";
+        ObjectNode manifest = (ObjectNode) JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET)
+                .key(archiveKey + ".manifest.json")).asByteArray());
+        manifest.put("archiveKey", key);
+        s3.putObject(b -> b.bucket(WorkerStack.BUCKET).key(key), RequestBody.fromBytes(dump));
+        s3.putObject(b -> b.bucket(WorkerStack.BUCKET).key(key + ".manifest.json"),
+                RequestBody.fromBytes(JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8)));
+        return key;
+    }
+
+    private static void sql(String database, String statements) throws Exception {
+        try (Connection c = WorkerStack.postgres().connect(database); Statement st = c.createStatement()) {
+            st.execute(statements);
+        }
+    }
+}
