@@ -5,8 +5,6 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import dev.shoehorn.backup.command.BackupCommand;
 import dev.shoehorn.backup.command.BackupCommandParser;
 import dev.shoehorn.backup.command.CommandKind;
@@ -31,7 +29,6 @@ import dev.shoehorn.backup.target.TargetRegistry;
 @ApplicationScoped
 public class BackupService implements CommandKind<BackupCommand> {
 
-    private static final Logger LOG = Logger.getLogger(BackupService.class);
     static final String KIND = "backup";
 
     private final BackupCommandParser parser;
@@ -97,10 +94,8 @@ public class BackupService implements CommandKind<BackupCommand> {
     public JobOutcome run(BackupCommand command, JobEvents events, Cancellation cancellation) {
         long started = System.nanoTime();
         Target target = targets.find(command.target()).orElseThrow();
-        JobOutcome outcome = attempts.run(events, cancellation, EventType.BACKUP_FAILED,
+        return attempts.run(KIND, events, cancellation, EventType.BACKUP_FAILED,
                 () -> attempt(command, target, events, cancellation, started));
-        metrics.ended(KIND, target.name(), outcome, java.time.Duration.ofNanos(System.nanoTime() - started));
-        return outcome;
     }
 
     private JobOutcome attempt(BackupCommand command, Target target, JobEvents events, Cancellation cancellation,
@@ -112,25 +107,12 @@ public class BackupService implements CommandKind<BackupCommand> {
                 return JobOutcome.SKIPPED;
             }
             Manifest manifest = dumps.dump(command, target, events, cancellation);
-            remember(command, events, manifest);
+            store.remember(new CommandRecord(command.commandId().toString(), KIND, command.target(),
+                    events.jobId(), manifest.archiveKey(), Instant.now()));
             metrics.archived(target.name(), manifest.bytes());
             events.emit(EventType.BACKUP_COMPLETED, Details.NONE.archive(manifest.archive())
                     .duration(JobAttempts.millisSince(started)));
             return JobOutcome.COMPLETED;
-        }
-    }
-
-    /**
-     * Records the command as done. The manifest is already the commit point, so a failure here
-     * does not fail the job; it only leaves a redelivery of the same command able to run again.
-     */
-    private void remember(BackupCommand command, JobEvents events, Manifest manifest) {
-        try {
-            store.recordCommand(new CommandRecord(command.commandId().toString(), KIND, command.target(),
-                    events.jobId(), manifest.archiveKey(), Instant.now()));
-        } catch (RuntimeException e) {
-            LOG.warnf("job=%s target=%s stage=idempotency-record-failed msg=\"%s\"", events.jobId(), command.target(),
-                    e.getMessage());
         }
     }
 }

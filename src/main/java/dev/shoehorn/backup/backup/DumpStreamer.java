@@ -2,8 +2,6 @@ package dev.shoehorn.backup.backup;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,10 +23,10 @@ import dev.shoehorn.backup.storage.ArchiveRef;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
 import dev.shoehorn.backup.storage.StreamingUpload;
-import dev.shoehorn.backup.target.PgEnvironment;
 import dev.shoehorn.backup.target.PgTools;
 import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
+import dev.shoehorn.backup.target.ToolProcess;
 
 /**
  * One attempt at an archive: pg_dump's output flows straight into a multipart upload, and the
@@ -57,31 +55,22 @@ public class DumpStreamer {
 
     public Manifest dump(BackupCommand command, Target target, JobEvents events, Cancellation cancellation) {
         Instant startedAt = Instant.now();
-        Postgres.ServerFacts facts = inspect(target);
+        Postgres.ServerFacts facts = Postgres.inspect(target);
         PgTools.Installation tools = pgTools.forServer(facts.major(), facts.version());
         long estimate = SizeEstimate.of(facts.databaseBytes(), previous(target));
         String key = store.newArchiveKey(target.name(), startedAt);
         cancellation.check();
 
         StreamingUpload upload = store.startUpload(key, estimate);
-        Process process = null;
-        Runnable unhook = () -> { };
-        try (PgEnvironment env = PgEnvironment.forTarget(target)) {
-            ProcessBuilder builder = new ProcessBuilder(command(tools));
-            env.apply(builder.environment());
-            process = builder.start();
-            Process child = process;
-            unhook = cancellation.onCancel(child::destroyForcibly);
-            StderrTail stderr = StderrTail.drain(process, "pg_dump");
+        try (ToolProcess pgDump = ToolProcess.start(command(tools), target, cancellation, ToolProcess.Stdout.PIPE)) {
             events.emit(EventType.BACKUP_STARTED, Details.NONE.bytes(0, estimate, 0));
             LOG.debugf("job=%s target=%s stage=pg-dump pgDump=%s server=%s key=%s", events.jobId(), target.name(),
                     tools.version(), facts.version(), key);
-
-            stream(process.getInputStream(), upload, events, estimate, cancellation);
-            int exit = waitFor(process);
+            stream(pgDump.stdout(), upload, events, estimate, cancellation);
+            int exit = pgDump.waitFor();
             cancellation.check();
             if (exit != 0) {
-                throw new JobFailedException(PgDumpFailures.of(exit, stderr.text()));
+                throw new JobFailedException(PgDumpFailures.of(exit, pgDump.diagnostics()));
             }
             ArchiveRef archive = upload.complete(FORMAT);
             events.emit(EventType.BACKUP_UPLOADED, Details.NONE.bytes(archive.bytes(), archive.bytes(), 100)
@@ -96,10 +85,6 @@ public class DumpStreamer {
             throw new JobFailedException(cancellation.isCancelled() ? cancellation.reason()
                     : Failure.retryable(ErrorCode.PG_DUMP_FAILED, "running pg_dump: " + e.getMessage()), e);
         } finally {
-            unhook.run();
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-            }
             upload.abort();
         }
     }
@@ -161,29 +146,11 @@ public class DumpStreamer {
         }
     }
 
-    private static int waitFor(Process process) {
-        try {
-            return process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
-        }
-    }
-
     private Optional<Manifest> previous(Target target) {
         try {
             return store.latestManifest(target.name());
         } catch (RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private static Postgres.ServerFacts inspect(Target target) {
-        try (Connection connection = Postgres.connect(target)) {
-            return Postgres.inspect(connection);
-        } catch (SQLException e) {
-            throw new JobFailedException(Failure.retryable(ErrorCode.TARGET_UNREACHABLE,
-                    "cannot inspect target " + target.name() + ": " + e.getMessage()), e);
         }
     }
 }

@@ -27,10 +27,7 @@ public class BackupCommandParser {
         CommandReader reader = CommandReader.of(json, record, config.maxRecordBytes());
         var commandId = reader.commandId();
         String target = reader.target("target");
-        String requestedBy = reader.requiredText("requestedBy");
-        if (requestedBy.length() > 200) {
-            throw reader.invalid("requestedBy must have at most 200 characters");
-        }
+        String requestedBy = reader.requestedBy();
         String reason = reader.optionalText("reason", 1000).orElse(null);
         BackupOptions options = reader.optionalObject("options").map(o -> options(reader, o))
                 .orElse(BackupOptions.DEFAULT);

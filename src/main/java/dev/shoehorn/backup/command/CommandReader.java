@@ -70,6 +70,15 @@ final class CommandReader {
         return name;
     }
 
+    /** Who asked: required on every command, at most 200 characters. */
+    String requestedBy() {
+        String requestedBy = requiredText("requestedBy");
+        if (requestedBy.length() > 200) {
+            throw invalid("requestedBy must have at most 200 characters");
+        }
+        return requestedBy;
+    }
+
     String requiredText(String field) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {

@@ -45,10 +45,7 @@ public class RestoreCommandParser {
         CommandReader reader = CommandReader.of(json, record, config.maxRecordBytes());
         var commandId = reader.commandId();
         String targetName = reader.target("target");
-        String requestedBy = reader.requiredText("requestedBy");
-        if (requestedBy.length() > 200) {
-            throw reader.invalid("requestedBy must have at most 200 characters");
-        }
+        String requestedBy = reader.requestedBy();
         String source = reader.optionalText("sourceTarget", 63).isPresent() ? reader.target("sourceTarget") : targetName;
         String archive = reader.optionalText("archive", 1024).orElse(RestoreCommand.LATEST);
         Optional<String> confirm = reader.optionalText("confirm", 63);

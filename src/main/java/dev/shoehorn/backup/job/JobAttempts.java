@@ -23,15 +23,26 @@ public class JobAttempts {
     private static final Logger LOG = Logger.getLogger(JobAttempts.class);
 
     private final JobsConfig config;
+    private final JobMetrics metrics;
     private final Backoff backoff;
 
-    public JobAttempts(JobsConfig config) {
+    public JobAttempts(JobsConfig config, JobMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
     }
 
-    public JobOutcome run(JobEvents events, Cancellation cancellation, EventType failedType, Supplier<JobOutcome> attempt) {
+    /** Runs a job of {@code kind} ("backup", "restore") to its end and counts it in the metrics. */
+    public JobOutcome run(String kind, JobEvents events, Cancellation cancellation, EventType failedType,
+            Supplier<JobOutcome> attempt) {
         long started = System.nanoTime();
+        JobOutcome outcome = attempts(events, cancellation, failedType, attempt, started);
+        metrics.ended(kind, events.target(), outcome, Duration.ofNanos(System.nanoTime() - started));
+        return outcome;
+    }
+
+    private JobOutcome attempts(JobEvents events, Cancellation cancellation, EventType failedType,
+            Supplier<JobOutcome> attempt, long started) {
         for (int n = 1;; n++) {
             events.attempt(n);
             Failure failure;

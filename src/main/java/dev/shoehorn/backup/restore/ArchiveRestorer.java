@@ -4,16 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.shoehorn.backup.backup.StderrTail;
 import dev.shoehorn.backup.command.RestoreCommand;
 import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.job.ErrorCode;
@@ -25,10 +20,11 @@ import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressConfig;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
-import dev.shoehorn.backup.target.PgEnvironment;
+import dev.shoehorn.backup.storage.Sha256;
 import dev.shoehorn.backup.target.PgTools;
 import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
+import dev.shoehorn.backup.target.ToolProcess;
 
 /**
  * Streams an archive from object storage into {@code pg_restore --single-transaction}, checking
@@ -66,36 +62,18 @@ public class ArchiveRestorer {
         events.emit(EventType.RESTORE_STARTED, Details.NONE.sourceTarget(command.sourceTarget())
                 .archive(manifest.archive()).bytes(0, manifest.bytes(), 0));
 
-        Process process = null;
-        Runnable unhook = () -> { };
-        try (PgEnvironment env = PgEnvironment.forTarget(target)) {
-            ProcessBuilder builder = new ProcessBuilder(command(tools, target));
-            env.apply(builder.environment());
-            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            process = builder.start();
-            Process child = process;
-            unhook = cancellation.onCancel(child::destroyForcibly);
-            StderrTail stderr = StderrTail.drain(process, "pg_restore");
-            boolean fed = feed(manifest, process, events, cancellation);
-            int exit = waitFor(process);
+        try (ToolProcess pgRestore = ToolProcess.start(command(tools, target), target, cancellation,
+                ToolProcess.Stdout.DISCARD)) {
+            boolean fed = feed(manifest, pgRestore, events, cancellation);
+            int exit = pgRestore.waitFor();
             cancellation.check();
             if (!fed || exit != 0) {
                 throw new JobFailedException(Failure.permanent(ErrorCode.PG_RESTORE_FAILED,
-                        "pg_restore exited with " + exit + ": " + stderr.text()));
+                        "pg_restore exited with " + exit + ": " + pgRestore.diagnostics()));
             }
         } catch (IOException e) {
             throw new JobFailedException(Failure.retryable(ErrorCode.PG_RESTORE_FAILED,
                     "running pg_restore: " + e.getMessage()), e);
-        } finally {
-            unhook.run();
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 
@@ -113,8 +91,8 @@ public class ArchiveRestorer {
      * hashed, so that a corrupt archive is reported as such rather than as pg_restore's error.
      * Returns false when pg_restore stopped reading (its exit code and stderr say why).
      */
-    private boolean feed(Manifest manifest, Process process, JobEvents events, Cancellation cancellation) {
-        MessageDigest sha256 = sha256();
+    private boolean feed(Manifest manifest, ToolProcess pgRestore, JobEvents events, Cancellation cancellation) {
+        MessageDigest sha256 = Sha256.digest();
         byte[] held = new byte[CHUNK];
         byte[] next = new byte[CHUNK];
         int heldLength = -1;
@@ -122,7 +100,7 @@ public class ArchiveRestorer {
         boolean reading = true;
         long interval = progressConfig.interval().toNanos();
         long lastEvent = System.nanoTime();
-        OutputStream stdin = process.getOutputStream();
+        OutputStream stdin = pgRestore.stdin();
         try (InputStream archive = store.open(manifest.archiveKey())) {
             while (true) {
                 int n = readChunk(archive, next, manifest.archiveKey(), cancellation);
@@ -149,9 +127,9 @@ public class ArchiveRestorer {
             throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
                     "reading " + manifest.archiveKey() + ": " + e.getMessage()), e);
         }
-        String actual = HexFormat.of().formatHex(sha256.digest());
+        String actual = Sha256.hex(sha256);
         if (bytes != manifest.bytes() || !actual.equals(manifest.sha256())) {
-            process.destroyForcibly();
+            pgRestore.kill();
             throw corrupt(manifest.archiveKey() + " does not match its manifest (" + bytes + " bytes, sha256 " + actual
                     + "; expected " + manifest.bytes() + " bytes, sha256 " + manifest.sha256()
                     + "); the target was not changed");
@@ -198,19 +176,10 @@ public class ArchiveRestorer {
     }
 
     private PgTools.Installation toolsFor(Target target, Manifest manifest) {
-        int serverMajor;
-        String serverVersion;
-        try (Connection connection = Postgres.connect(target)) {
-            Postgres.ServerFacts facts = Postgres.inspect(connection);
-            serverMajor = facts.major();
-            serverVersion = facts.version();
-        } catch (SQLException e) {
-            throw new JobFailedException(Failure.retryable(ErrorCode.TARGET_UNREACHABLE,
-                    "cannot inspect target " + target.name() + ": " + e.getMessage()), e);
-        }
+        Postgres.ServerFacts facts = Postgres.inspect(target);
         int archiveMajor = major(manifest.pgDumpVersion());
-        return archiveMajor > serverMajor ? pgTools.forServer(archiveMajor, manifest.pgDumpVersion())
-                : pgTools.forServer(serverMajor, serverVersion);
+        return archiveMajor > facts.major() ? pgTools.forServer(archiveMajor, manifest.pgDumpVersion())
+                : pgTools.forServer(facts.major(), facts.version());
     }
 
     static int major(String version) {
@@ -221,24 +190,7 @@ public class ArchiveRestorer {
         }
     }
 
-    private static int waitFor(Process process) {
-        try {
-            return process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
-        }
-    }
-
     private static JobFailedException corrupt(String message) {
         return new JobFailedException(Failure.permanent(ErrorCode.ARCHIVE_CORRUPT, message));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,19 +2,18 @@ package dev.shoehorn.backup.restore;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.backup.StderrTail;
 import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.job.ErrorCode;
 import dev.shoehorn.backup.job.Failure;
 import dev.shoehorn.backup.job.JobFailedException;
-import dev.shoehorn.backup.target.PgEnvironment;
 import dev.shoehorn.backup.target.Target;
+import dev.shoehorn.backup.target.ToolProcess;
 
 /**
  * Runs the target's configured migration command after a restore, with the target's connection
@@ -32,37 +31,22 @@ public class Migrations {
                     "migrations were requested but target " + target.name()
                             + " has no backup.targets." + target.name() + ".migrate-command"));
         }
-        Process process = null;
-        Runnable unhook = () -> { };
-        try (PgEnvironment env = PgEnvironment.forTarget(target)) {
-            ProcessBuilder builder = new ProcessBuilder(target.migrateCommand()).redirectErrorStream(true);
-            env.apply(builder.environment());
-            LOG.infof("job=%s target=%s stage=migrating command=%s", jobId, target.name(), target.migrateCommand().get(0));
-            process = builder.start();
-            Process child = process;
-            unhook = cancellation.onCancel(child::destroyForcibly);
-            StderrTail output = StderrTail.drain(process.getInputStream(), "migrate");
-            boolean exited = process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.infof("job=%s target=%s stage=migrating command=%s", jobId, target.name(), target.migrateCommand().get(0));
+        try (ToolProcess migrate = ToolProcess.start(target.migrateCommand(), target, cancellation,
+                ToolProcess.Stdout.MERGE)) {
+            OptionalInt exit = migrate.waitFor(TIMEOUT);
             cancellation.check();
-            if (!exited) {
+            if (exit.isEmpty()) {
                 throw new JobFailedException(Failure.permanent(ErrorCode.MIGRATION_FAILED,
                         "the migration command did not finish within " + TIMEOUT));
             }
-            if (process.exitValue() != 0) {
+            if (exit.getAsInt() != 0) {
                 throw new JobFailedException(Failure.permanent(ErrorCode.MIGRATION_FAILED,
-                        "the migration command exited with " + process.exitValue() + ": " + output.text()));
+                        "the migration command exited with " + exit.getAsInt() + ": " + migrate.diagnostics()));
             }
         } catch (IOException e) {
             throw new JobFailedException(Failure.permanent(ErrorCode.MIGRATION_FAILED,
                     "cannot run the migration command: " + e.getMessage()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
-        } finally {
-            unhook.run();
-            if (process != null && process.isAlive()) {
-                process.destroyForcibly();
-            }
         }
     }
 }

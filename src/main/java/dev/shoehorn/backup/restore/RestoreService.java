@@ -1,20 +1,16 @@
 package dev.shoehorn.backup.restore;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import dev.shoehorn.backup.command.CommandKind;
 import dev.shoehorn.backup.command.RestoreCommand;
 import dev.shoehorn.backup.command.RestoreCommandParser;
 import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.job.JobAttempts;
-import dev.shoehorn.backup.job.JobMetrics;
 import dev.shoehorn.backup.job.JobOutcome;
 import dev.shoehorn.backup.progress.Details;
 import dev.shoehorn.backup.progress.EventType;
@@ -33,7 +29,6 @@ import dev.shoehorn.backup.target.TargetRegistry;
 @ApplicationScoped
 public class RestoreService implements CommandKind<RestoreCommand> {
 
-    private static final Logger LOG = Logger.getLogger(RestoreService.class);
     static final String KIND = "restore";
 
     private final RestoreCommandParser parser;
@@ -43,11 +38,10 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     private final ArchiveRestorer restorer;
     private final Migrations migrations;
     private final RlsCheck rls;
-    private final JobMetrics metrics;
     private final JobAttempts attempts;
 
     public RestoreService(RestoreCommandParser parser, TargetRegistry targets, TargetLock locks, ArchiveStore store,
-            ArchiveRestorer restorer, Migrations migrations, RlsCheck rls, JobMetrics metrics, JobAttempts attempts) {
+            ArchiveRestorer restorer, Migrations migrations, RlsCheck rls, JobAttempts attempts) {
         this.parser = parser;
         this.targets = targets;
         this.locks = locks;
@@ -55,7 +49,6 @@ public class RestoreService implements CommandKind<RestoreCommand> {
         this.restorer = restorer;
         this.migrations = migrations;
         this.rls = rls;
-        this.metrics = metrics;
         this.attempts = attempts;
     }
 
@@ -104,10 +97,8 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     public JobOutcome run(RestoreCommand command, JobEvents events, Cancellation cancellation) {
         long started = System.nanoTime();
         Target target = targets.find(command.target()).orElseThrow();
-        JobOutcome outcome = attempts.run(events, cancellation, EventType.RESTORE_FAILED,
+        return attempts.run(KIND, events, cancellation, EventType.RESTORE_FAILED,
                 () -> attempt(command, target, events, cancellation, started));
-        metrics.ended(KIND, target.name(), outcome, Duration.ofNanos(System.nanoTime() - started));
-        return outcome;
     }
 
     private JobOutcome attempt(RestoreCommand command, Target target, JobEvents events, Cancellation cancellation,
@@ -121,7 +112,9 @@ public class RestoreService implements CommandKind<RestoreCommand> {
             restorer.restore(command, target, events, cancellation);
             events.emit(EventType.RESTORE_APPLIED, Details.NONE.archive(command.manifest().archive())
                     .duration(JobAttempts.millisSince(started)));
-            remember(command, events);
+            // From here the archive is committed: a redelivery must never apply it again over newer writes.
+            store.remember(new CommandRecord(command.commandId().toString(), KIND, command.target(),
+                    events.jobId(), command.manifest().archiveKey(), Instant.now()));
             if (command.postRestore().migrate()) {
                 migrations.run(target, events.jobId(), cancellation);
                 events.emit(EventType.RESTORE_MIGRATED, Details.NONE);
@@ -132,20 +125,6 @@ public class RestoreService implements CommandKind<RestoreCommand> {
                     .archive(command.manifest().archive()).postRestore(command.postRestore())
                     .duration(JobAttempts.millisSince(started)));
             return JobOutcome.COMPLETED;
-        }
-    }
-
-    /**
-     * Records the command once the archive is applied: a redelivery must never apply it again
-     * over whatever was written since, even if a later step (migrations, the check) failed.
-     */
-    private void remember(RestoreCommand command, JobEvents events) {
-        try {
-            store.recordCommand(new CommandRecord(command.commandId().toString(), KIND, command.target(),
-                    events.jobId(), command.manifest().archiveKey(), Instant.now()));
-        } catch (RuntimeException e) {
-            LOG.warnf("job=%s target=%s stage=idempotency-record-failed msg=\"%s\"", events.jobId(), command.target(),
-                    e.getMessage());
         }
     }
 }

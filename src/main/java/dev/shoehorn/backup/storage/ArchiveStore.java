@@ -146,6 +146,19 @@ public class ArchiveStore {
         putJson(keys.command(record.commandId()), record);
     }
 
+    /**
+     * Records a command as done once its work is committed. A failure here does not fail the job
+     * (its result already counts); it only leaves a redelivery of the same command able to run.
+     */
+    public void remember(CommandRecord record) {
+        try {
+            recordCommand(record);
+        } catch (RuntimeException e) {
+            LOG.warnf("job=%s target=%s stage=idempotency-record-failed msg=\"%s\"", record.jobId(), record.target(),
+                    e.getMessage());
+        }
+    }
+
     /** Removes an object; used to undo an archive whose manifest could not be written. */
     public void delete(String key) {
         try {

@@ -4,9 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -62,11 +60,7 @@ public final class StreamingUpload extends OutputStream {
         this.maxBuffers = partsInFlight + 1;
         this.uploader = uploader;
         this.freeBuffers = new ArrayBlockingQueue<>(maxBuffers);
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.sha256 = Sha256.digest();
     }
 
     public String key() {
@@ -122,7 +116,7 @@ public final class StreamingUpload extends OutputStream {
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(done)));
             finished = true;
-            return new ArchiveRef(key, bytes, HexFormat.of().formatHex(sha256.digest()), format);
+            return new ArchiveRef(key, bytes, Sha256.hex(sha256), format);
         } catch (CompletionException e) {
             throw StorageFailures.of("uploading a part of " + key, e);
         } catch (IOException | RuntimeException e) {

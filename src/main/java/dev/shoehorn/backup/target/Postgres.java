@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import dev.shoehorn.backup.job.ErrorCode;
+import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.job.JobFailedException;
+
 /** JDBC access to a target, with the password passed as a property and never in the URL. */
 public final class Postgres {
 
@@ -34,6 +38,16 @@ public final class Postgres {
 
     /** What a job needs to know of the server before it starts. */
     public record ServerFacts(int major, String version, long databaseBytes, List<String> rlsTables) {
+    }
+
+    /** What a job needs to know of the target's server; an unreachable server is worth another attempt. */
+    public static ServerFacts inspect(Target target) {
+        try (Connection connection = connect(target)) {
+            return inspect(connection);
+        } catch (SQLException e) {
+            throw new JobFailedException(Failure.retryable(ErrorCode.TARGET_UNREACHABLE,
+                    "cannot inspect target " + target.name() + ": " + e.getMessage()), e);
+        }
     }
 
     public static ServerFacts inspect(Connection connection) throws SQLException {

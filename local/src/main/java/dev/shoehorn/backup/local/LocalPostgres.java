@@ -3,7 +3,6 @@ package dev.shoehorn.backup.local;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
@@ -90,7 +89,9 @@ public final class LocalPostgres {
         props.setProperty("ApplicationName", "backup-worker-local");
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         String encoded = URLEncoder.encode(database, StandardCharsets.UTF_8);
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + encoded, props);
+        // The driver directly, not DriverManager: in a test JVM that also ran Quarkus tests, DriverManager
+        // may no longer see a driver registered from another class loader.
+        return new org.postgresql.Driver().connect("jdbc:postgresql://" + host + ":" + port + "/" + encoded, props);
     }
 
     /** {@code user@host:port}, and whether a password is set, never the password itself. */

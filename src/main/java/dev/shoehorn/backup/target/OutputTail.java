@@ -1,4 +1,4 @@
-package dev.shoehorn.backup.backup;
+package dev.shoehorn.backup.target;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,13 +12,13 @@ import dev.shoehorn.backup.job.Redactor;
  * Drains a child's stderr (or merged output) on a thread of its own (a full pipe would stall the child) and keeps
  * its last lines for the error event.
  */
-public final class StderrTail {
+final class OutputTail {
 
     private static final int MAX_LINES = 20;
     private final Deque<String> lines = new ArrayDeque<>();
     private final Thread reader;
 
-    private StderrTail(InputStream stderr, String name) {
+    private OutputTail(InputStream stderr, String name) {
         reader = new Thread(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(stderr, StandardCharsets.UTF_8))) {
                 String line;
@@ -33,22 +33,17 @@ public final class StderrTail {
             } catch (IOException ignored) {
                 // the child is gone; what was read is kept
             }
-        }, name + "-stderr");
+        }, name + "-output");
         reader.setDaemon(true);
         reader.start();
     }
 
-    public static StderrTail drain(Process process, String name) {
-        return new StderrTail(process.getErrorStream(), name);
-    }
-
-    /** Drains any output stream of a child, e.g. its merged stdout and stderr. */
-    public static StderrTail drain(InputStream output, String name) {
-        return new StderrTail(output, name);
+    static OutputTail drain(InputStream output, String name) {
+        return new OutputTail(output, name);
     }
 
     /** The last lines, secrets masked; waits briefly for the reader to reach the end. */
-    public String text() {
+    String text() {
         try {
             reader.join(2_000);
         } catch (InterruptedException e) {

@@ -1,0 +1,121 @@
+package dev.shoehorn.backup.target;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.shoehorn.backup.job.Cancellation;
+import dev.shoehorn.backup.job.ErrorCode;
+import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.job.JobFailedException;
+
+/**
+ * A child process working on a target for a job (pg_dump, pg_restore, a migration command): it
+ * gets the target's libpq environment and pass file, dies with the job's cancellation, keeps the
+ * last lines of its diagnostics, and is killed and cleaned up on close whatever happened.
+ */
+public final class ToolProcess implements AutoCloseable {
+
+    /** What happens to the child's standard output. */
+    public enum Stdout {
+        /** The caller reads it ({@link #stdout()}). */
+        PIPE,
+        /** Thrown away. */
+        DISCARD,
+        /** Merged with stderr into the kept diagnostics. */
+        MERGE
+    }
+
+    private final Process process;
+    private final PgEnvironment env;
+    private final Runnable unhook;
+    private final OutputTail diagnostics;
+
+    private ToolProcess(Process process, PgEnvironment env, Runnable unhook, OutputTail diagnostics) {
+        this.process = process;
+        this.env = env;
+        this.unhook = unhook;
+        this.diagnostics = diagnostics;
+    }
+
+    public static ToolProcess start(List<String> argv, Target target, Cancellation cancellation, Stdout stdout)
+            throws IOException {
+        String name = java.nio.file.Path.of(argv.get(0)).getFileName().toString();
+        PgEnvironment env = PgEnvironment.forTarget(target);
+        try {
+            ProcessBuilder builder = new ProcessBuilder(argv);
+            env.apply(builder.environment());
+            if (stdout == Stdout.DISCARD) {
+                builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            }
+            builder.redirectErrorStream(stdout == Stdout.MERGE);
+            Process process = builder.start();
+            Runnable unhook = cancellation.onCancel(process::destroyForcibly);
+            OutputTail tail = OutputTail.drain(stdout == Stdout.MERGE ? process.getInputStream()
+                    : process.getErrorStream(), name);
+            return new ToolProcess(process, env, unhook, tail);
+        } catch (IOException | RuntimeException e) {
+            env.close();
+            throw e;
+        }
+    }
+
+    public InputStream stdout() {
+        return process.getInputStream();
+    }
+
+    public OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    /** The last lines the child wrote to stderr (or its merged output), secrets masked. */
+    public String diagnostics() {
+        return diagnostics.text();
+    }
+
+    public int waitFor() {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
+        }
+    }
+
+    /** Waits at most {@code timeout}; returns the exit code, or empty when the child is still running. */
+    public java.util.OptionalInt waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
+        }
+    }
+
+    /** Kills the child at once; for a tool inside a transaction, this rolls the transaction back. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    @Override
+    public void close() {
+        unhook.run();
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            env.close();
+        } catch (IOException ignored) {
+            // a temp file left in a private 0700 directory; nothing more can be done
+        }
+    }
+}
