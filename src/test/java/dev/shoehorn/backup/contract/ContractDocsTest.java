@@ -93,6 +93,40 @@ class ContractDocsTest {
     }
 
     @Test
+    void onlyTheEventTypesTheCodeDoesNotKnowAreTaggedPlanned() {
+        // Given the types the worker knows
+        Set<String> known = Arrays.stream(EventType.values()).map(EventType::type).collect(Collectors.toSet());
+
+        // Then their messages are not planned, and every other event message is
+        eventMessagesByType().forEach((type, message) -> assertThat(isPlanned(message))
+                .as("message of " + type + " tagged planned").isEqualTo(!known.contains(type)));
+    }
+
+    @Test
+    void theWorkerReceivesEveryCommandTopicAndDeadLettersItsRefusals() {
+        // Given the operations of the document, by the address of their channel
+        Map<String, JsonNode> byAddress = new HashMap<>();
+        for (var entry : asyncapi.path("operations").properties()) {
+            JsonNode operation = entry.getValue();
+            JsonNode channel = asyncapi.at(operation.path("channel").path("$ref").asString().substring(1));
+            assertThat(byAddress.put(channel.path("address").asString(), operation)).as(entry.getKey()).isNull();
+        }
+
+        // Then each command topic is received and its dead-letter topic written, none of it planned any more
+        for (String topic : List.of("backup.commands", "restore.commands")) {
+            assertThat(byAddress.get(topic)).as(topic).isNotNull();
+            assertThat(byAddress.get(topic).path("action").asString()).isEqualTo("receive");
+            assertThat(isPlanned(byAddress.get(topic))).as(topic + " planned").isFalse();
+            assertThat(isPlanned(channelByAddress(topic).path("messages").iterator().next()))
+                    .as(topic + " message planned").isFalse();
+            assertThat(byAddress.get(topic + ".dlq")).as(topic + ".dlq").isNotNull();
+            assertThat(byAddress.get(topic + ".dlq").path("action").asString()).isEqualTo("send");
+            assertThat(isPlanned(byAddress.get(topic + ".dlq"))).as(topic + ".dlq planned").isFalse();
+        }
+        assertThat(byAddress.get("backup.progress").path("action").asString()).isEqualTo("send");
+    }
+
+    @Test
     void everyTopicOfTheContractHasAChannel() {
         Set<String> addresses = new TreeSet<>();
         asyncapi.path("channels").forEach(c -> addresses.add(c.path("address").asString()));
@@ -176,6 +210,17 @@ class ContractDocsTest {
             }
         }
         return byType;
+    }
+
+    /** Whether a message or operation (or the message a $ref points at) carries the planned tag. */
+    private static boolean isPlanned(JsonNode node) {
+        JsonNode resolved = node.has("$ref") ? asyncapi.at(node.path("$ref").asString().substring(1)) : node;
+        for (JsonNode tag : resolved.path("tags")) {
+            if ("planned".equals(tag.path("name").asString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Set<String> eventMessageIds() {

@@ -35,7 +35,15 @@ class SchemaExamplesTest {
     void theFolderHoldsTheContractsSchemas() {
         assertThat(files()).contains("backup-command.schema.json", "restore-command.schema.json",
                 "cloudevent.schema.json", "event-data.schema.json", "manifest.schema.json", "common.schema.json",
-                "events/backup.accepted.schema.json", "events/backup.completed.schema.json");
+                "events/backup.accepted.schema.json", "events/backup.completed.schema.json",
+                "events/restore.accepted.schema.json", "events/restore.rejected.schema.json",
+                "events/restore.skipped.schema.json", "events/restore.started.schema.json",
+                "events/restore.progress.schema.json", "events/restore.verified.schema.json",
+                "events/restore.applied.schema.json", "events/restore.migrated.schema.json",
+                "events/restore.rls-verified.schema.json", "events/restore.completed.schema.json",
+                "events/restore.failed.schema.json", "events/backfill.requested.schema.json",
+                "events/backfill.completed.schema.json", "events/backfill.failed.schema.json",
+                "events/cache.flushed.schema.json", "events/cache.flush-failed.schema.json");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -104,6 +112,25 @@ class SchemaExamplesTest {
                         c -> c.put("archive", "../../etc/passwd")),
                 mistake("restore command with a non-boolean post-restore step", "restore-command.schema.json",
                         c -> ((ObjectNode) c.get("postRestore")).put("migrate", "yes")),
+                mistake("restore command with ../x as archive", "restore-command.schema.json",
+                        c -> c.put("archive", "../x")),
+                mistake("restore command with .. inside an archive key of the layout", "restore-command.schema.json",
+                        c -> c.put("archive", "backups/shoehorn/../shoehorn/shoehorn_20261128_020000.dump")),
+                mistake("restore command with an empty archive", "restore-command.schema.json",
+                        c -> c.put("archive", "")),
+                mistake("restore command with a blank requestedBy", "restore-command.schema.json",
+                        c -> c.put("requestedBy", " ")),
+                mistake("restore command without commandId", "restore-command.schema.json",
+                        c -> c.remove("commandId")),
+                mistake("restore command without target", "restore-command.schema.json", c -> c.remove("target")),
+                mistake("restore command with a path as sourceTarget", "restore-command.schema.json",
+                        c -> c.put("sourceTarget", "../shoehorn")),
+                mistake("restore command with a number as confirm", "restore-command.schema.json",
+                        c -> c.put("confirm", 1)),
+                mistake("restore command with a too long reason", "restore-command.schema.json",
+                        c -> c.put("reason", "x".repeat(1001))),
+                mistake("restore command with postRestore that is no object", "restore-command.schema.json",
+                        c -> c.put("postRestore", "all")),
                 mistake("event with another specversion", "cloudevent.schema.json", e -> e.put("specversion", "0.3")),
                 mistake("event of a type outside the contract", "cloudevent.schema.json",
                         e -> e.put("type", "dev.shoehorn.backup.exploded")),
@@ -133,6 +160,91 @@ class SchemaExamplesTest {
                         d -> ((ObjectNode) d.get("error")).remove("code")),
                 mistake("rejected that claims to be retryable", "events/backup.rejected.schema.json",
                         d -> ((ObjectNode) d.get("error")).put("retryable", true)),
+                mistake("restore accepted without sourceTarget", "events/restore.accepted.schema.json",
+                        d -> d.remove("sourceTarget")),
+                mistake("restore accepted without archive", "events/restore.accepted.schema.json",
+                        d -> d.remove("archive")),
+                mistake("restore accepted without postRestore", "events/restore.accepted.schema.json",
+                        d -> d.remove("postRestore")),
+                mistake("restore accepted with a post-restore step left out", "events/restore.accepted.schema.json",
+                        d -> ((ObjectNode) d.get("postRestore")).remove("flushCache")),
+                mistake("restore accepted without requestedBy", "events/restore.accepted.schema.json",
+                        d -> d.remove("requestedBy")),
+                mistake("restore rejected that claims to be retryable", "events/restore.rejected.schema.json",
+                        d -> ((ObjectNode) d.get("error")).put("retryable", true)),
+                mistake("restore rejected with seq 2", "events/restore.rejected.schema.json", d -> d.put("seq", 2)),
+                mistake("restore rejected without error", "events/restore.rejected.schema.json",
+                        d -> d.remove("error")),
+                mistake("restore skipped without originalJobId", "events/restore.skipped.schema.json",
+                        d -> d.remove("originalJobId")),
+                mistake("restore started without archive", "events/restore.started.schema.json",
+                        d -> d.remove("archive")),
+                mistake("restore started without sourceTarget", "events/restore.started.schema.json",
+                        d -> d.remove("sourceTarget")),
+                mistake("restore started with bytes already done", "events/restore.started.schema.json",
+                        d -> d.put("bytesDone", 1024).put("percent", 1)),
+                mistake("restore progress at 100 percent", "events/restore.progress.schema.json",
+                        d -> d.put("percent", 100)),
+                mistake("restore progress without bytesDone", "events/restore.progress.schema.json",
+                        d -> d.remove("bytesDone")),
+                mistake("restore verified without archive", "events/restore.verified.schema.json",
+                        d -> d.remove("archive")),
+                mistake("restore verified at 100 percent", "events/restore.verified.schema.json",
+                        d -> d.put("percent", 100)),
+                mistake("restore verified with a too short sha256", "events/restore.verified.schema.json",
+                        d -> ((ObjectNode) d.get("archive")).put("sha256", "abc")),
+                mistake("restore applied without durationMs", "events/restore.applied.schema.json",
+                        d -> d.remove("durationMs")),
+                mistake("restore applied without archive", "events/restore.applied.schema.json",
+                        d -> d.remove("archive")),
+                mistake("restore migrated without commandId", "events/restore.migrated.schema.json",
+                        d -> d.remove("commandId")),
+                mistake("restore rls-verified without rlsTables", "events/restore.rls-verified.schema.json",
+                        d -> d.remove("rlsTables")),
+                mistake("restore rls-verified with a table without its schema",
+                        "events/restore.rls-verified.schema.json",
+                        d -> ((ArrayNode) d.get("rlsTables")).add("documents")),
+                mistake("restore rls-verified with a table twice", "events/restore.rls-verified.schema.json",
+                        d -> ((ArrayNode) d.get("rlsTables")).add("public.documents")),
+                mistake("restore completed without postRestore", "events/restore.completed.schema.json",
+                        d -> d.remove("postRestore")),
+                mistake("restore completed with a post-restore step that is no boolean",
+                        "events/restore.completed.schema.json",
+                        d -> ((ObjectNode) d.get("postRestore")).put("backfill", "yes")),
+                mistake("restore completed without durationMs", "events/restore.completed.schema.json",
+                        d -> d.remove("durationMs")),
+                mistake("restore completed without sourceTarget", "events/restore.completed.schema.json",
+                        d -> d.remove("sourceTarget")),
+                mistake("restore failed without error", "events/restore.failed.schema.json", d -> d.remove("error")),
+                mistake("restore failed without durationMs", "events/restore.failed.schema.json",
+                        d -> d.remove("durationMs")),
+                mistake("restore failed without target", "events/restore.failed.schema.json", d -> d.remove("target")),
+                mistake("backfill requested without restoreJobId", "events/backfill.requested.schema.json",
+                        d -> d.remove("restoreJobId")),
+                mistake("backfill requested with a restoreJobId that is no UUID",
+                        "events/backfill.requested.schema.json", d -> d.put("restoreJobId", "restore-1")),
+                mistake("backfill requested with collections as text", "events/backfill.requested.schema.json",
+                        d -> d.put("collections", "documents")),
+                mistake("backfill completed without restoreJobId", "events/backfill.completed.schema.json",
+                        d -> d.remove("restoreJobId")),
+                mistake("backfill completed with a negative durationMs", "events/backfill.completed.schema.json",
+                        d -> d.put("durationMs", -1)),
+                mistake("backfill failed without error", "events/backfill.failed.schema.json", d -> d.remove("error")),
+                mistake("backfill failed without restoreJobId", "events/backfill.failed.schema.json",
+                        d -> d.remove("restoreJobId")),
+                mistake("cache flushed without mode", "events/cache.flushed.schema.json", d -> d.remove("mode")),
+                mistake("cache flushed in an unknown mode", "events/cache.flushed.schema.json",
+                        d -> d.put("mode", "everything")),
+                mistake("cache flushed without keysRemoved", "events/cache.flushed.schema.json",
+                        d -> d.remove("keysRemoved")),
+                mistake("cache flushed with negative keysRemoved", "events/cache.flushed.schema.json",
+                        d -> d.put("keysRemoved", -1)),
+                mistake("cache flushed without restoreJobId", "events/cache.flushed.schema.json",
+                        d -> d.remove("restoreJobId")),
+                mistake("cache flush-failed without error", "events/cache.flush-failed.schema.json",
+                        d -> d.remove("error")),
+                mistake("cache flush-failed without restoreJobId", "events/cache.flush-failed.schema.json",
+                        d -> d.remove("restoreJobId")),
                 mistake("manifest without rlsTables", "manifest.schema.json", m -> m.remove("rlsTables")),
                 mistake("manifest with a too short sha256", "manifest.schema.json", m -> m.put("sha256", "abc")),
                 mistake("manifest with a negative size", "manifest.schema.json", m -> m.put("bytes", -1)),
@@ -158,6 +270,51 @@ class SchemaExamplesTest {
         // Then it is a valid rejection, and not a valid failure
         assertThat(schemas.validate("events/backup.rejected.schema.json", anonymous)).isEmpty();
         assertThat(schemas.validate("events/backup.failed.schema.json", anonymous)).isNotEmpty();
+        assertThat(schemas.validate("events/restore.rejected.schema.json", anonymous)).isEmpty();
+        assertThat(schemas.validate("events/restore.failed.schema.json", anonymous)).isNotEmpty();
+        assertThat(schemas.validate("events/backfill.failed.schema.json", anonymous)).isNotEmpty();
+        assertThat(schemas.validate("events/cache.flush-failed.schema.json", anonymous)).isNotEmpty();
+    }
+
+    @Test
+    void aReactionNeedsOnlyTheRestoreItFollowsBeyondTheCommonData() {
+        // Given the data every reaction has: its own job, the restore's command and target, and the restore's job
+        ObjectNode reaction = JsonNodeFactory.instance.objectNode()
+                .put("jobId", "6f7e8d9c-0b1a-4c2d-9e3f-4a5b6c7d8e9f")
+                .put("commandId", "8c1c3e7a-0a8b-4c55-b0c3-3f6f8e1f2b01").put("target", "shoehorn_staging")
+                .put("seq", 1).put("attempt", 1).put("restoreJobId", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+        ObjectNode failure = reaction.deepCopy();
+        failure.putObject("error").put("code", "BACKFILL_FAILED").put("message", "503").put("retryable", true);
+        ObjectNode flushed = reaction.deepCopy().put("mode", "patterns").put("keysRemoved", 0);
+
+        // Then backfill.requested and .completed need nothing more (startedAt, collections, durationMs are optional),
+        // failures need an error, and cache.flushed how it flushed
+        assertThat(schemas.validate("events/backfill.requested.schema.json", reaction)).isEmpty();
+        assertThat(schemas.validate("events/backfill.completed.schema.json", reaction)).isEmpty();
+        assertThat(schemas.validate("events/backfill.failed.schema.json", failure)).isEmpty();
+        assertThat(schemas.validate("events/cache.flush-failed.schema.json", failure)).isEmpty();
+        assertThat(schemas.validate("events/cache.flushed.schema.json", flushed)).isEmpty();
+        assertThat(schemas.validate("events/cache.flushed.schema.json", reaction)).isNotEmpty();
+        assertThat(schemas.validate("events/backfill.failed.schema.json", reaction)).isNotEmpty();
+        assertThat(schemas.validate("events/cache.flush-failed.schema.json", reaction)).isNotEmpty();
+    }
+
+    @Test
+    void aRestoreCommandNeedsOnlyItsIdentityTargetAndRequester() {
+        // Given a restore command with neither sourceTarget, archive, confirm, reason nor postRestore
+        ObjectNode command = JsonNodeFactory.instance.objectNode()
+                .put("commandId", "3b9e2d41-7c6a-4f08-9e15-2a4c6d8f0b17").put("target", "shoehorn_demo_restore")
+                .put("requestedBy", "ops-cli:bob");
+
+        // Then it is valid (the latest archive of the target, the worker's default steps), and so are both archive forms
+        assertThat(schemas.validate("restore-command.schema.json", command)).isEmpty();
+        assertThat(schemas.validate("restore-command.schema.json", command.deepCopy().put("archive", "latest")))
+                .isEmpty();
+        assertThat(schemas.validate("restore-command.schema.json", command.deepCopy()
+                .put("archive", "backups/shoehorn_demo_restore/shoehorn_demo_restore_20261128_020000.dump")))
+                .isEmpty();
+        assertThat(schemas.validate("restore-command.schema.json", command.deepCopy().put("archive", "newest")))
+                .isNotEmpty();
     }
 
     @Test
