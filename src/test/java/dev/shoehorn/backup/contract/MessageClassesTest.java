@@ -114,7 +114,7 @@ class MessageClassesTest {
         ArchiveRef archive = command.manifest().archive();
         long size = archive.bytes();
         // accepted: exactly what RestoreService tells CommandIntake to put into it
-        RestoreService service = new RestoreService(null, null, null, null, null, null, null, null, null);
+        RestoreService service = new RestoreService(null, null, null, null, null, null, null, null);
         // rejected: as CommandIntake reports a Rejection, with and without the command's identity
         ErrorInfo confirmation = ErrorInfo.of(new Rejection(ErrorCode.CONFIRMATION_REQUIRED,
                 "target shoehorn_staging is protected: confirm must equal its name", commandId, target).failure());
