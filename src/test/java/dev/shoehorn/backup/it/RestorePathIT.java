@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.shoehorn.backup.contract.ContractSchemas;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -185,6 +186,32 @@ class RestorePathIT {
 
         List<JsonNode> second = events.awaitJobEnd(commandId, 1);
         assertThat(Events.types(second)).containsExactly("dev.shoehorn.restore.skipped");
+    }
+
+    @Test
+    @Order(99)
+    void everyRestoreEventMatchesTheContractSchemas() {
+        // Given every event of the runs above
+        List<JsonNode> all = events.all();
+
+        // Then each matches the envelope and the data schema of its type, and every restore stage was seen
+        ContractSchemas schemas = ContractSchemas.load();
+        assertThat(all.stream().flatMap(e -> schemas.validateEvent(e.toString()).stream()).toList()).isEmpty();
+        assertThat(Events.types(all)).contains("dev.shoehorn.restore.accepted", "dev.shoehorn.restore.started",
+                "dev.shoehorn.restore.verified", "dev.shoehorn.restore.applied", "dev.shoehorn.restore.rls-verified",
+                "dev.shoehorn.restore.completed", "dev.shoehorn.restore.failed", "dev.shoehorn.restore.rejected",
+                "dev.shoehorn.restore.skipped");
+    }
+
+    @Test
+    @Order(100)
+    void noPasswordOrSecretInAnyRestoreEventOrDeadLetter() {
+        List<String> texts = new java.util.ArrayList<>();
+        events.tail().records().forEach(r -> texts.add(new String(r.value(), StandardCharsets.UTF_8)));
+        deadLetters.records().forEach(r -> r.headers().forEach(h -> texts.add(new String(h.value(), StandardCharsets.UTF_8))));
+
+        assertThat(texts).isNotEmpty().noneMatch(t -> t.contains(WorkerStack.PG_PASSWORD))
+                .noneMatch(t -> t.contains(WorkerStack.S3_SECRET)).noneMatch(t -> t.contains("postgresql://"));
     }
 
     private static List<JsonNode> restore(String commandId, String target, String archive, String confirm) {
