@@ -31,10 +31,16 @@ public final class Commands implements AutoCloseable {
     /** A restore command; {@code confirm} may be null. */
     public static String restore(String commandId, String target, String sourceTarget, String archive,
             String confirm) {
+        return restore(commandId, target, sourceTarget, archive, confirm, false);
+    }
+
+    /** A restore command that may ask for the target's migrations. */
+    public static String restore(String commandId, String target, String sourceTarget, String archive,
+            String confirm, boolean migrate) {
         return "{\"commandId\":\"" + commandId + "\",\"target\":\"" + target + "\",\"sourceTarget\":\""
                 + sourceTarget + "\",\"archive\":\"" + archive + "\",\"requestedBy\":\"it:tester\""
                 + (confirm == null ? "" : ",\"confirm\":\"" + confirm + "\"")
-                + ",\"postRestore\":{\"migrate\":false,\"backfill\":false,\"flushCache\":false}}";
+                + ",\"postRestore\":{\"migrate\":" + migrate + ",\"backfill\":false,\"flushCache\":false}}";
     }
 
     public static String newCommandId() {

@@ -189,6 +189,52 @@ class RestorePathIT {
     }
 
     @Test
+    @Order(8)
+    void migrationsRunWithTheTargetsConnectionAndTheirFailureFailsTheJob() throws Exception {
+        // Given a target whose configured migration records that it ran
+        String commandId = Commands.newCommandId();
+
+        // When a restore asks for migrations
+        commands.send("restore.commands", WorkerStack.RESTORE, Commands.restore(commandId, WorkerStack.RESTORE,
+                WorkerStack.SOURCE, "latest", null, true));
+        List<JsonNode> job = events.awaitJobEnd(commandId);
+
+        // Then the migration ran against the target, after the archive was applied and before the RLS check
+        assertThat(Events.types(job)).containsSubsequence("dev.shoehorn.restore.applied",
+                "dev.shoehorn.restore.migrated", "dev.shoehorn.restore.rls-verified", "dev.shoehorn.restore.completed");
+        try (Connection c = WorkerStack.postgres().connect(WorkerStack.RESTORE_DB); Statement st = c.createStatement();
+                var rs = st.executeQuery("select count(*) from migrated")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isPositive();
+        }
+
+        // And a failing migration fails the job with its exit code and output
+        String failing = Commands.newCommandId();
+        commands.send("restore.commands", WorkerStack.PROTECTED, Commands.restore(failing, WorkerStack.PROTECTED,
+                WorkerStack.SOURCE, "latest", WorkerStack.PROTECTED, true));
+        JsonNode failed = assertFailed(events.awaitJobEnd(failing), "MIGRATION_FAILED");
+        assertThat(failed.path("data").path("error").path("message").asText()).contains("exited with 3",
+                "migration 42 failed");
+    }
+
+    @Test
+    @Order(9)
+    void aTableThatLostRowLevelSecurityFailsTheJobNamingIt() throws Exception {
+        // Given an archive whose manifest says a table had row-level security that the restored one lacks
+        String key = copyWithManifest(archiveBytes(), "20000101_000003",
+                m -> m.withArray("rlsTables").add("public.schema_migrations"));
+
+        // When it is restored
+        List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, key, null);
+
+        // Then the check fails and names the table
+        JsonNode failed = assertFailed(job, "RLS_MISSING");
+        assertThat(failed.path("data").path("error").path("message").asText()).contains("public.schema_migrations");
+        assertThat(Events.types(job)).contains("dev.shoehorn.restore.applied").doesNotContain(
+                "dev.shoehorn.restore.rls-verified");
+    }
+
+    @Test
     @Order(99)
     void everyRestoreEventMatchesTheContractSchemas() {
         // Given every event of the runs above
@@ -200,7 +246,7 @@ class RestorePathIT {
         assertThat(Events.types(all)).contains("dev.shoehorn.restore.accepted", "dev.shoehorn.restore.started",
                 "dev.shoehorn.restore.verified", "dev.shoehorn.restore.applied", "dev.shoehorn.restore.rls-verified",
                 "dev.shoehorn.restore.completed", "dev.shoehorn.restore.failed", "dev.shoehorn.restore.rejected",
-                "dev.shoehorn.restore.skipped");
+                "dev.shoehorn.restore.skipped", "dev.shoehorn.restore.migrated");
     }
 
     @Test
@@ -252,10 +298,16 @@ class RestorePathIT {
 
     /** Stores {@code dump} as another archive of the source, with the original archive's manifest. */
     private static String copyWithManifest(byte[] dump, String stamp) throws Exception {
+        return copyWithManifest(dump, stamp, m -> { });
+    }
+
+    private static String copyWithManifest(byte[] dump, String stamp, java.util.function.Consumer<ObjectNode> edit)
+            throws Exception {
         String key = WorkerStack.PREFIX + "/" + WorkerStack.SOURCE + "/" + WorkerStack.SOURCE + "_" + stamp + ".dump";
         ObjectNode manifest = (ObjectNode) JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET)
                 .key(archiveKey + ".manifest.json")).asByteArray());
         manifest.put("archiveKey", key);
+        edit.accept(manifest);
         s3.putObject(b -> b.bucket(WorkerStack.BUCKET).key(key), RequestBody.fromBytes(dump));
         s3.putObject(b -> b.bucket(WorkerStack.BUCKET).key(key + ".manifest.json"),
                 RequestBody.fromBytes(JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8)));

@@ -78,7 +78,30 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         target(config, PROTECTED, PROTECTED_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + PROTECTED + ".restorable", "true");
         config.put("backup.targets." + PROTECTED + ".protected", "true");
+        config.put("backup.targets." + RESTORE + ".migrate-command", script("migrate-ok.sh", MIGRATE_OK));
+        config.put("backup.targets." + PROTECTED + ".migrate-command", script("migrate-fail.sh", MIGRATE_FAIL));
         return config;
+    }
+
+    /** A migration that records it ran, after checking it got the connection the way the worker promises. */
+    private static final String MIGRATE_OK = "#!/bin/sh\nset -e\n"
+            + "[ -z \"$PGPASSWORD\" ] || { echo 'PGPASSWORD must not be set' >&2; exit 9; }\n"
+            + "[ -f \"$PGPASSFILE\" ] || { echo 'no PGPASSFILE' >&2; exit 8; }\n"
+            + "psql -v ON_ERROR_STOP=1 -q -c 'CREATE TABLE IF NOT EXISTS migrated (at timestamptz DEFAULT now());"
+            + " INSERT INTO migrated DEFAULT VALUES'\n";
+    private static final String MIGRATE_FAIL = "#!/bin/sh\necho 'migration 42 failed: column exists' >&2\nexit 3\n";
+
+    private static String script(String name, String body) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Path.of("target", "it-scripts");
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Path file = dir.resolve(name);
+            java.nio.file.Files.writeString(file, body);
+            file.toFile().setExecutable(true);
+            return file.toAbsolutePath().toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void target(Map<String, String> config, String name, String database, String user,
