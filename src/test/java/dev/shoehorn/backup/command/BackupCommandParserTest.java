@@ -18,7 +18,7 @@ class BackupCommandParserTest {
 
     private static final String ID = "2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11";
     private final BackupCommandParser parser = new BackupCommandParser(new ObjectMapper(),
-            TestTargets.registry("shoehorn"), () -> 1024);
+            TestTargets.registry("shoehorn"), limit(1024));
 
     @Test
     void theContractExampleIsAValidCommand() {
@@ -92,5 +92,19 @@ class BackupCommandParserTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static CommandConfig limit(int maxRecordBytes) {
+        return new CommandConfig() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public int maxRecordBytes() {
+                return maxRecordBytes;
+            }
+        };
     }
 }
