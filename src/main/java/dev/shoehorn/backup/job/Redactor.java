@@ -7,12 +7,13 @@ import java.util.regex.Pattern;
 /**
  * Last line of defence before text from tools and drivers (pg_dump's stderr, JDBC and SDK
  * exceptions) reaches an event or a log line: connection URIs, key=value passwords and every
- * secret value the worker has loaded are masked.
+ * secret value the worker has loaded are masked. Redis URLs count as connection URIs: they carry
+ * the password of the cache that the cache-flush reaction clears.
  */
 public final class Redactor {
 
     private static final String MASK = "***";
-    private static final Pattern URI = Pattern.compile("(?i)\\b(?:jdbc:)?postgres(?:ql)?://\\S+");
+    private static final Pattern URI = Pattern.compile("(?i)\\b(?:(?:jdbc:)?postgres(?:ql)?|rediss?)://\\S+");
     private static final Pattern KEY_VALUE = Pattern.compile(
             "(?i)\\b(password|passwd|pwd|secret|token|sslpassword|access[_-]?key[_-]?id|secret[_-]?access[_-]?key)\\s*[=:]\\s*\\S+");
     private static final Pattern BEARER = Pattern.compile("(?i)\\bbearer\\s+\\S+");

@@ -19,11 +19,12 @@ public final class JobEvents {
     private final AtomicLong seq = new AtomicLong();
     private volatile int attempt = 1;
 
-    JobEvents(ProgressPublisher publisher, String jobId, String commandId, String target) {
+    JobEvents(ProgressPublisher publisher, String jobId, String commandId, String target, long lastSeq) {
         this.publisher = publisher;
         this.jobId = jobId;
         this.commandId = commandId;
         this.target = target;
+        this.seq.set(lastSeq);
     }
 
     public String jobId() {
@@ -36,6 +37,11 @@ public final class JobEvents {
 
     public int attempt() {
         return attempt;
+    }
+
+    /** {@code seq} of the last event emitted (0 before the first). */
+    public long lastSeq() {
+        return seq.get();
     }
 
     public void attempt(int attempt) {
@@ -68,6 +74,15 @@ public final class JobEvents {
         }
         if (d.originalJobId() != null) {
             sb.append(" originalJob=").append(d.originalJobId());
+        }
+        if (d.restoreJobId() != null) {
+            sb.append(" restoreJob=").append(d.restoreJobId());
+        }
+        if (d.mode() != null) {
+            sb.append(" mode=").append(d.mode());
+        }
+        if (d.keysRemoved() != null) {
+            sb.append(" keysRemoved=").append(d.keysRemoved());
         }
         return sb.toString();
     }

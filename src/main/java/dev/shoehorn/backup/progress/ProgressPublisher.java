@@ -48,7 +48,15 @@ public class ProgressPublisher {
 
     /** A new job's event stream; its events are numbered from 1. */
     public JobEvents job(String jobId, String commandId, String target) {
-        return new JobEvents(this, jobId, commandId, target);
+        return new JobEvents(this, jobId, commandId, target, 0);
+    }
+
+    /**
+     * The event stream of a job that an earlier process started (a reaction resumed after a
+     * redelivery): its next event is numbered {@code lastSeq + 1}, so the job's sequence has no gaps.
+     */
+    public JobEvents resume(String jobId, String commandId, String target, long lastSeq) {
+        return new JobEvents(this, jobId, commandId, target, lastSeq);
     }
 
     void publish(EventType type, EventData data) {

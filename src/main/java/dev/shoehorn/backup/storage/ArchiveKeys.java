@@ -7,7 +7,8 @@ import java.time.format.DateTimeFormatter;
 /**
  * The archive layout of the contract: {@code <prefix>/<target>/<target>_<YYYYmmdd_HHMMSS>.dump}
  * (UTC) with {@code <key>.manifest.json} beside it. Idempotency records live under
- * {@code <prefix>/.commands/}, a name no target can have.
+ * {@code <prefix>/.commands/}, the records of post-restore reactions under
+ * {@code <prefix>/.reactions/<reaction>/}: names no target can have.
  */
 public record ArchiveKeys(String prefix) {
 
@@ -38,6 +39,11 @@ public record ArchiveKeys(String prefix) {
 
     public String command(String commandId) {
         return join(".commands/" + commandId + ".json");
+    }
+
+    /** The record of one reaction ({@code backfill}, {@code cache-flush}) to one restore job. */
+    public String reaction(String reaction, String restoreJobId) {
+        return join(".reactions/" + reaction + "/" + restoreJobId + ".json");
     }
 
     private String join(String rest) {

@@ -159,6 +159,15 @@ public class ArchiveStore {
         }
     }
 
+    /** The record of a reaction to a restore job, if one was written. */
+    public Optional<ReactionRecord> findReaction(String reaction, String restoreJobId) {
+        return getJson(keys.reaction(reaction, restoreJobId), ReactionRecord.class);
+    }
+
+    public void recordReaction(ReactionRecord record) {
+        putJson(keys.reaction(record.reaction(), record.restoreJobId()), record);
+    }
+
     /** Removes an object; used to undo an archive whose manifest could not be written. */
     public void delete(String key) {
         try {

@@ -1,7 +1,7 @@
 package dev.shoehorn.backup.target;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +16,12 @@ import dev.shoehorn.backup.job.JobFailedException;
 
 /** JDBC access to a target, with the password passed as a property and never in the URL. */
 public final class Postgres {
+
+    /**
+     * The driver itself rather than DriverManager, whose list of drivers an application that is
+     * restarted in the same JVM (Quarkus tests with several profiles) finds emptied.
+     */
+    private static final Driver DRIVER = new org.postgresql.Driver();
 
     private Postgres() {
     }
@@ -33,7 +39,11 @@ public final class Postgres {
         props.setProperty("connectTimeout", "10");
         target.sslmode().ifPresent(mode -> props.setProperty("sslmode", mode));
         String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + database;
-        return DriverManager.getConnection(url, props);
+        Connection connection = DRIVER.connect(url, props);
+        if (connection == null) {
+            throw new SQLException("not a PostgreSQL URL: " + url);
+        }
+        return connection;
     }
 
     /** What a job needs to know of the server before it starts. */

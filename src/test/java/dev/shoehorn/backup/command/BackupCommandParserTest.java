@@ -18,7 +18,7 @@ class BackupCommandParserTest {
 
     private static final String ID = "2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11";
     private final BackupCommandParser parser = new BackupCommandParser(new ObjectMapper(),
-            TestTargets.registry("shoehorn"), () -> 1024);
+            TestTargets.registry("shoehorn"), TestCommandConfig.limit(1024));
 
     @Test
     void theContractExampleIsAValidCommand() {

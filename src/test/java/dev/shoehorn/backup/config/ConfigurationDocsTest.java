@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import dev.shoehorn.backup.command.CommandConfig;
 import dev.shoehorn.backup.job.JobsConfig;
 import dev.shoehorn.backup.progress.ProgressConfig;
+import dev.shoehorn.backup.reaction.BackfillConfig;
+import dev.shoehorn.backup.reaction.CacheFlushConfig;
 import dev.shoehorn.backup.restore.RestoreConfig;
 import dev.shoehorn.backup.storage.StorageConfig;
 import dev.shoehorn.backup.target.PgToolsConfig;
@@ -27,7 +29,8 @@ import io.smallrye.config.WithParentName;
 class ConfigurationDocsTest {
 
     private static final List<Class<?>> MAPPINGS = List.of(CommandConfig.class, JobsConfig.class, ProgressConfig.class,
-            StorageConfig.class, PgToolsConfig.class, TargetsConfig.class, RestoreConfig.class);
+            StorageConfig.class, PgToolsConfig.class, TargetsConfig.class, RestoreConfig.class, BackfillConfig.class,
+            CacheFlushConfig.class);
 
     @Test
     void everyConfigKeyIsInTheReference() throws IOException {

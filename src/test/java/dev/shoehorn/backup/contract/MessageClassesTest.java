@@ -27,6 +27,7 @@ import dev.shoehorn.backup.command.RejectedException;
 import dev.shoehorn.backup.command.Rejection;
 import dev.shoehorn.backup.command.RestoreCommand;
 import dev.shoehorn.backup.command.RestoreCommandParser;
+import dev.shoehorn.backup.command.TestCommandConfig;
 import dev.shoehorn.backup.job.ErrorCode;
 import dev.shoehorn.backup.job.Failure;
 import dev.shoehorn.backup.progress.CloudEvent;
@@ -300,7 +301,7 @@ class MessageClassesTest {
             }
         };
         return new RestoreCommandParser(new com.fasterxml.jackson.databind.ObjectMapper(),
-                new TargetRegistry(() -> targets), () -> 65_536, store, new RestoreDefaults(false, true, true));
+                new TargetRegistry(() -> targets), TestCommandConfig.limit(65_536), store, new RestoreDefaults(false, true, true));
     }
 
     private static TestTargets.Config target(String database, boolean isProtected, boolean restorable) {

@@ -51,9 +51,22 @@ public final class Commands implements AutoCloseable {
         send(topic, key, value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A structured CloudEvent, labelled as the worker labels its progress events. */
+    public void sendCloudEvent(String topic, String key, String event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key,
+                event.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
+        send(record);
+    }
+
     public void send(String topic, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, key, value));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
+        String topic = record.topic();
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + topic, e);
         }

@@ -25,6 +25,13 @@ class RedactorTest {
     }
 
     @Test
+    void redisUrlsAreMaskedLikeOtherConnectionUris() {
+        String redacted = Redactor.redact("cannot reach rediss://:s3cr3t-pw@cache.internal:6380/2 now");
+
+        assertThat(redacted).isEqualTo("cannot reach *** now");
+    }
+
+    @Test
     void plainTextIsLeftAlone() {
         assertThat(Redactor.redact("permission denied for table tenants"))
                 .isEqualTo("permission denied for table tenants");

@@ -24,4 +24,10 @@ class ArchiveKeysTest {
                 .isEqualTo("backups/.commands/2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11.json");
         assertThat(new ArchiveKeys("").targetPrefix("x")).isEqualTo("x/");
     }
+
+    @Test
+    void reactionRecordsLiveBesideThemPerReaction() {
+        assertThat(new ArchiveKeys("backups").reaction("backfill", "c3a4e1f2-5b6d-4e7f-8a9b-0c1d2e3f4a5b"))
+                .isEqualTo("backups/.reactions/backfill/c3a4e1f2-5b6d-4e7f-8a9b-0c1d2e3f4a5b.json");
+    }
 }

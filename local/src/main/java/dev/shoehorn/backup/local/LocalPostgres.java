@@ -3,6 +3,7 @@ package dev.shoehorn.backup.local;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +23,7 @@ public final class LocalPostgres {
     private static final int DEFAULT_PORT = 5432;
     private static final String DEFAULT_USER = "postgres";
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    private static final Driver DRIVER = new org.postgresql.Driver();
 
     private final String host;
     private final int port;
@@ -89,9 +91,9 @@ public final class LocalPostgres {
         props.setProperty("ApplicationName", "backup-worker-local");
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         String encoded = URLEncoder.encode(database, StandardCharsets.UTF_8);
-        // The driver directly, not DriverManager: in a test JVM that also ran Quarkus tests, DriverManager
-        // may no longer see a driver registered from another class loader.
-        return new org.postgresql.Driver().connect("jdbc:postgresql://" + host + ":" + port + "/" + encoded, props);
+        // The driver directly, not DriverManager: a Quarkus test run that restarts the application
+        // (another test profile) clears DriverManager's drivers, and the driver registers only once.
+        return DRIVER.connect("jdbc:postgresql://" + host + ":" + port + "/" + encoded, props);
     }
 
     /** {@code user@host:port}, and whether a password is set, never the password itself. */

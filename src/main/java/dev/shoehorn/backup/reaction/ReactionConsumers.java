@@ -1,0 +1,45 @@
+package dev.shoehorn.backup.reaction;
+
+import java.util.concurrent.CompletionStage;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The reactions' channels on the progress topic, each its own consumer group so that each sees
+ * every event and commits its own offsets. A channel is switched off with its reaction
+ * ({@code mp.messaging.incoming.<channel>.enabled=${backup.reactions.<reaction>.enabled}}): a
+ * disabled reaction's consumer never joins its group.
+ */
+@ApplicationScoped
+public class ReactionConsumers {
+
+    private final ReactionIntake backfill;
+    private final ReactionIntake cacheFlush;
+
+    public ReactionConsumers(BackfillTrigger backfillTrigger, CacheFlush cacheFlush, ObjectMapper json) {
+        this.backfill = new ReactionIntake(backfillTrigger, json);
+        this.cacheFlush = new ReactionIntake(cacheFlush, json);
+    }
+
+    @Incoming("backfill-trigger")
+    public CompletionStage<Void> onBackfillTrigger(Message<byte[]> message) {
+        return backfill.receive(message);
+    }
+
+    @Incoming("cache-flush")
+    public CompletionStage<Void> onCacheFlush(Message<byte[]> message) {
+        return cacheFlush.receive(message);
+    }
+
+    @PreDestroy
+    void stop() {
+        backfill.close();
+        cacheFlush.close();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.shoehorn.backup.reaction;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.shoehorn.backup.reaction.RestoreCompletedReader.Result;
+
+/**
+ * The edge of one reaction on the progress topic: reads each record off the connector's event
+ * loop, hands the restore.completed events that ask for the reaction to it, and acknowledges a
+ * record only when the reaction has ended, so that a worker stopped or killed mid-reaction leaves
+ * the event to be redelivered. Everything else is acknowledged at once. Records are taken one at
+ * a time: a reaction never runs twice at once in one process.
+ */
+final class ReactionIntake {
+
+    private static final Logger LOG = Logger.getLogger(ReactionIntake.class);
+
+    private final Reaction reaction;
+    private final RestoreCompletedReader reader;
+    private final ExecutorService executor;
+
+    ReactionIntake(Reaction reaction, ObjectMapper json) {
+        this.reaction = reaction;
+        this.reader = new RestoreCompletedReader(json);
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "reaction-" + reaction.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    CompletionStage<Void> receive(Message<byte[]> message) {
+        return CompletableFuture.supplyAsync(() -> handle(message), executor).thenCompose(done -> done);
+    }
+
+    private CompletionStage<Void> handle(Message<byte[]> message) {
+        Result result;
+        try {
+            result = reader.read(message.getPayload());
+        } catch (RuntimeException e) {
+            // Whatever the record is, it must not stop the channel (failure-strategy=fail).
+            LOG.errorf("reaction=%s stage=ignored reason=\"unreadable record: %s\"", reaction.name(),
+                    e.getClass().getSimpleName());
+            return message.ack();
+        }
+        if (result instanceof Result.Unusable unusable) {
+            LOG.warnf("reaction=%s stage=ignored reason=\"%s\"", reaction.name(), unusable.reason());
+        } else if (result instanceof Result.Completed completed && reaction.wants(completed.event())) {
+            try {
+                reaction.react(completed.event());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.infof("reaction=%s restoreJob=%s stage=interrupted", reaction.name(),
+                        completed.event().restoreJobId());
+                return new CompletableFuture<>(); // stopping: leave the record unacknowledged
+            } catch (RuntimeException e) {
+                // A bug must not stop the partition; the reaction's record says what was done.
+                LOG.errorf(e, "reaction=%s restoreJob=%s stage=internal-error", reaction.name(),
+                        completed.event().restoreJobId());
+            }
+        }
+        return message.ack();
+    }
+
+    void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.shoehorn.backup.reaction;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.shoehorn.backup.job.Redactor;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * At start-up: refuses a configuration with which an enabled reaction could not work (better a
+ * worker that does not start than one that acks every restore and does nothing), registers the
+ * configured token with the redactor, and says in one line which reactions this process runs.
+ */
+@ApplicationScoped
+public class ReactionsStartup {
+
+    private static final Logger LOG = Logger.getLogger(ReactionsStartup.class);
+
+    void onStart(@Observes StartupEvent start, BackfillConfig backfill, CacheFlushConfig cache) {
+        backfill.token().ifPresent(Redactor::registerSecret);
+        List<String> problems = problems(backfill, cache);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid reaction configuration: " + String.join("; ", problems));
+        }
+        LOG.infof("stage=reactions backfill=%s%s cache=%s%s", backfill.enabled() ? "enabled" : "disabled",
+                backfill.enabled() ? " api=" + origin(backfill.api().orElseThrow()) : "",
+                cache.enabled() ? "enabled" : "disabled",
+                cache.enabled() ? " mode=" + cache.mode().label() + " database=" + cache.database() : "");
+    }
+
+    /** What is wrong with the configuration of the enabled reactions; empty when nothing is. */
+    static List<String> problems(BackfillConfig backfill, CacheFlushConfig cache) {
+        List<String> problems = new ArrayList<>();
+        if (backfill.enabled()) {
+            URI api = backfill.api().orElse(null);
+            if (api == null) {
+                problems.add("backup.reactions.backfill.api is required");
+            } else if (!api.isAbsolute() || api.getHost() == null
+                    || !("http".equals(api.getScheme()) || "https".equals(api.getScheme()))) {
+                problems.add("backup.reactions.backfill.api must be an http(s) URL with a host");
+            } else if (api.getUserInfo() != null) {
+                problems.add("backup.reactions.backfill.api must not carry credentials: use token or token-file");
+            }
+            if (backfill.token().filter(t -> !t.isBlank()).isEmpty() && backfill.tokenFile().isEmpty()) {
+                problems.add("backup.reactions.backfill.token or token-file is required");
+            }
+            if (backfill.maxAttempts() < 1) {
+                problems.add("backup.reactions.backfill.max-attempts must be at least 1");
+            }
+            if (backfill.pollInterval().isNegative() || backfill.pollInterval().isZero()) {
+                problems.add("backup.reactions.backfill.poll-interval must be positive");
+            }
+            if (backfill.backoffMax().compareTo(backfill.backoffInitial()) < 0) {
+                problems.add("backup.reactions.backfill.backoff-max must not be below backoff-initial");
+            }
+        }
+        if (cache.enabled()) {
+            if (cache.mode() == FlushMode.PATTERNS
+                    && cache.patterns().filter(p -> p.stream().anyMatch(s -> !s.isBlank())).isEmpty()) {
+                problems.add("backup.reactions.cache.patterns is required in mode patterns");
+            }
+            if (cache.database() < 0) {
+                problems.add("backup.reactions.cache.database must not be negative");
+            }
+            if (cache.scanCount() < 1) {
+                problems.add("backup.reactions.cache.scan-count must be at least 1");
+            }
+            if (cache.maxAttempts() < 1) {
+                problems.add("backup.reactions.cache.max-attempts must be at least 1");
+            }
+        }
+        return problems;
+    }
+
+    private static String origin(URI api) {
+        return api.getScheme() + "://" + api.getHost() + (api.getPort() < 0 ? "" : ":" + api.getPort());
+    }
+}
