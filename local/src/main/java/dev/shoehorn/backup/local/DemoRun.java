@@ -57,18 +57,18 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * The demo: one backup of {@code shoehorn_demo} driven the way any service would drive it, by a
  * command on {@code backup.commands}, followed on {@code backup.progress}, and then checked from
  * the outside: the archive downloaded, its SHA-256 compared with the event's, its manifest found
- * and its table of contents read by {@code pg_restore --list}. It shows the whole path working and
- * is what a newcomer runs first.
+ * and its table of contents read by {@code pg_restore --list}. Then {@link DemoRestore} restores
+ * it and follows the rest of the runbook. It shows the whole path working and is what a newcomer
+ * runs first.
  */
 final class DemoRun {
 
     private static final String COMMANDS_TOPIC = "backup.commands";
     private static final String PROGRESS_TOPIC = "backup.progress";
-    private static final String TYPE_PREFIX = "dev.shoehorn.backup.";
-    private static final String PROGRESS = TYPE_PREFIX + "progress";
-    private static final String COMPLETED = TYPE_PREFIX + "completed";
-    private static final Set<String> GAVE_UP = Set.of(
-            TYPE_PREFIX + "failed", TYPE_PREFIX + "rejected", TYPE_PREFIX + "skipped");
+    private static final String COMPLETED = "dev.shoehorn.backup.completed";
+    /** Ends of a job that end the demo (backup or restore). */
+    private static final Set<String> GAVE_UP = Set.of(".backup.failed", ".backup.rejected", ".backup.skipped",
+            ".restore.failed", ".restore.rejected", ".restore.skipped");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration BACKUP_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration POLL = Duration.ofMillis(500);
@@ -76,18 +76,20 @@ final class DemoRun {
     private final LocalSettings settings;
     private final String bootstrapServers;
     private final URI s3Endpoint;
+    private final boolean cacheReachable;
     private final PrintStream out;
     private final ObjectMapper json = new ObjectMapper();
 
-    DemoRun(LocalSettings settings, String bootstrapServers, URI s3Endpoint, PrintStream out) {
+    DemoRun(LocalSettings settings, String bootstrapServers, URI s3Endpoint, boolean cacheReachable, PrintStream out) {
         this.settings = settings;
         this.bootstrapServers = bootstrapServers;
         this.s3Endpoint = s3Endpoint;
+        this.cacheReachable = cacheReachable;
         this.out = out;
     }
 
     /** Why the demo did not succeed, in words for the person watching. */
-    private static final class DemoFailure extends Exception {
+    static final class DemoFailure extends Exception {
         private static final long serialVersionUID = 1L;
 
         DemoFailure(String message) {
@@ -104,11 +106,13 @@ final class DemoRun {
             Duration took;
             try (KafkaConsumer<String, String> events = followProgress()) {
                 long startNanos = System.nanoTime();
-                publish(commandId);
-                completed = awaitOutcome(events, commandId, startNanos, worker);
+                publish(COMMANDS_TOPIC, LocalSettings.DEMO_DATABASE, backupCommand(commandId));
+                completed = follow(events, commandId, startNanos, worker, List.of(Set.of(COMPLETED)))
+                        .get(COMPLETED);
                 took = Duration.ofNanos(System.nanoTime() - startNanos);
             }
-            verify(completed.path("data"), took);
+            String archiveKey = verify(completed.path("data"), took);
+            new DemoRestore(this, settings, out, cacheReachable).run(archiveKey, worker);
             return 0;
         } catch (DemoFailure e) {
             out.println();
@@ -148,7 +152,7 @@ final class DemoRun {
      * Positions a group-less consumer at the current end of every progress partition, before the
      * command is published, so that no event of ours can be missed and none of earlier runs is read.
      */
-    private KafkaConsumer<String, String> followProgress() {
+    KafkaConsumer<String, String> followProgress() {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, "backup-worker-demo",
@@ -164,36 +168,40 @@ final class DemoRun {
         return consumer;
     }
 
-    private void publish(String commandId) throws DemoFailure, InterruptedException {
-        ObjectNode command = json.createObjectNode()
+    private ObjectNode backupCommand(String commandId) {
+        return json.createObjectNode()
                 .put("commandId", commandId)
                 .put("target", LocalSettings.DEMO_DATABASE)
                 .put("requestedBy", "demo")
                 .put("reason", "backup-worker demo");
+    }
+
+    /** Publishes a command the way any service would: JSON, keyed by its target. */
+    void publish(String topic, String key, ObjectNode command) throws DemoFailure, InterruptedException {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "backup-worker-demo",
                 ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(COMMANDS_TOPIC, LocalSettings.DEMO_DATABASE, command.toString()))
-                    .get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, key, command.toString())).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new DemoFailure("could not publish the command to " + COMMANDS_TOPIC + ": " + e);
+            throw new DemoFailure("could not publish the command to " + topic + ": " + e);
         }
-        out.println("published backup command " + commandId + " to " + COMMANDS_TOPIC + " (key "
-                + LocalSettings.DEMO_DATABASE + ")");
+        out.println("published " + command.path("commandId").asText() + " to " + topic + " (key " + key + ")");
         out.println();
     }
 
     /**
-     * Prints our job's events as they come, checks that their {@code seq} runs 1, 2, 3 … without
-     * gaps, and returns the completed event.
+     * Prints the command's events as they come (its job's and those of reactions to it), checks
+     * that each job's {@code seq} runs 1, 2, 3 … without gaps, and returns once one type of each of
+     * {@code awaited} has been seen, by type. A failed, rejected or skipped job ends the demo.
      */
-    private JsonNode awaitOutcome(KafkaConsumer<String, String> events, String commandId, long startNanos,
-            WorkerProcess worker) throws DemoFailure {
+    Map<String, JsonNode> follow(KafkaConsumer<String, String> events, String commandId, long startNanos,
+            WorkerProcess worker, List<Set<String>> awaited) throws DemoFailure {
         ProgressBar bar = new ProgressBar(out, System.console() != null);
         long deadline = startNanos + BACKUP_TIMEOUT.toNanos();
-        long expectedSeq = 1;
+        Map<String, Long> nextSeq = new java.util.HashMap<>();
+        Map<String, JsonNode> seen = new java.util.HashMap<>();
         boolean progressShown = false;
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, String> record : events.poll(POLL)) {
@@ -204,13 +212,14 @@ final class DemoRun {
                 }
                 String type = event.path("type").asText();
                 long seq = data.path("seq").asLong(-1);
-                if (seq != expectedSeq) {
+                long expected = nextSeq.getOrDefault(data.path("jobId").asText(), 1L);
+                if (seq != expected) {
                     bar.finish();
-                    throw new DemoFailure(type + " has seq=" + seq + " where seq=" + expectedSeq
+                    throw new DemoFailure(type + " has seq=" + seq + " where seq=" + expected
                             + " was due: events were lost or repeated");
                 }
-                expectedSeq++;
-                if (PROGRESS.equals(type)) {
+                nextSeq.put(data.path("jobId").asText(), expected + 1);
+                if (type.endsWith(".progress")) {
                     if (!progressShown) {
                         out.println(timeline(startNanos, type, seq, data));
                         progressShown = true;
@@ -221,20 +230,22 @@ final class DemoRun {
                 }
                 bar.finish();
                 out.println(timeline(startNanos, type, seq, data));
-                if (COMPLETED.equals(type)) {
-                    return event;
-                }
-                if (GAVE_UP.contains(type)) {
+                if (GAVE_UP.stream().anyMatch(type::endsWith)) {
                     throw new DemoFailure("the worker reported " + type + describeError(data));
+                }
+                seen.put(type, event);
+                if (awaited.stream().allMatch(any -> any.stream().anyMatch(seen::containsKey))) {
+                    return seen;
                 }
             }
             if (!worker.isAlive()) {
                 bar.finish();
-                throw new DemoFailure("the worker exited with code " + worker.exitValue() + " during the backup");
+                throw new DemoFailure("the worker exited with code " + worker.exitValue() + " during the demo");
             }
         }
         bar.finish();
-        throw new DemoFailure("no completed or failed event within " + BACKUP_TIMEOUT.toMinutes() + " minutes");
+        throw new DemoFailure("the awaited events did not all come within " + BACKUP_TIMEOUT.toMinutes()
+                + " minutes: " + awaited);
     }
 
     private JsonNode parse(String value) {
@@ -245,10 +256,16 @@ final class DemoRun {
         }
     }
 
-    private static String timeline(long startNanos, String type, long seq, JsonNode data) {
+    static String timeline(long startNanos, String type, long seq, JsonNode data) {
         String at = String.format(Locale.ROOT, "+%.1fs", (System.nanoTime() - startNanos) / 1e9);
-        String line = String.format(Locale.ROOT, "%7s  %-30s  seq=%d", at, type, seq);
+        String line = String.format(Locale.ROOT, "%7s  %-34s  seq=%d", at, type, seq);
         JsonNode error = data.path("error");
+        if (data.has("keysRemoved")) {
+            line += "  mode=" + data.path("mode").asText() + " keysRemoved=" + data.path("keysRemoved").asLong();
+        }
+        if (data.has("collections")) {
+            line += "  collections=" + data.path("collections");
+        }
         return error.isObject() ? line + "  error=" + error.path("code").asText("?") : line;
     }
 
@@ -260,8 +277,8 @@ final class DemoRun {
         return ": " + error.path("code").asText("?") + " " + error.path("message").asText("");
     }
 
-    /** Downloads the archive the completed event names and checks it from the outside. */
-    private void verify(JsonNode data, Duration took) throws DemoFailure, InterruptedException {
+    /** Downloads the archive the completed event names, checks it from the outside, and returns its key. */
+    private String verify(JsonNode data, Duration took) throws DemoFailure, InterruptedException {
         JsonNode archive = data.path("archive");
         String key = archive.path("key").asText(null);
         long bytes = archive.path("bytes").asLong(-1);
@@ -292,6 +309,7 @@ final class DemoRun {
             requireObject(s3, manifest);
             int tocEntries = countTocEntries(download);
             printSummary(key, manifest, bytes, sha256, took, data.path("durationMs").asLong(-1), tocEntries);
+            return key;
         } catch (IOException | SdkException e) {
             throw new DemoFailure("could not check the archive: " + e.getMessage());
         } catch (NoSuchAlgorithmException e) {

@@ -12,9 +12,14 @@ import java.util.Map;
  *
  * @param dataDir where state that should survive a restart (the S3 objects) is kept
  * @param workerJar the worker's {@code quarkus-run.jar}, from the {@code bw.worker.jar} system property
+ * @param backfillToken the bearer token the backfill stand-in expects; a secret, never printed
+ * @param workerJavaOpts extra JVM options for the worker child ({@code BW_WORKER_JAVA_OPTS}, split on
+ *        whitespace), e.g. {@code -Xmx256m} or {@code -Dbackup.targets.x.host=…}; they show in {@code ps}
+ *        and the startup log, so they must never carry a secret
  */
 record LocalSettings(int kafkaPort, int s3Port, int httpPort, Path dataDir, String bucket, String prefix,
-        String region, String accessKey, String secretKey, Path workerJar, LocalPostgres postgres) {
+        String region, String accessKey, String secretKey, Path workerJar, LocalPostgres postgres,
+        List<String> workerJavaOpts, int backfillPort, String backfillToken, LocalRedis redis) {
 
     /** The target the demo backs up; the worker's {@code %local} profile declares it (protected, restorable). */
     static final String DEMO_DATABASE = "shoehorn_demo";
@@ -34,7 +39,19 @@ record LocalSettings(int kafkaPort, int s3Port, int httpPort, Path dataDir, Stri
                 value(env, "BW_LOCAL_S3_ACCESS_KEY", "local"),
                 value(env, "BW_LOCAL_S3_SECRET_KEY", "local-secret"),
                 Path.of(System.getProperty("bw.worker.jar", "target/quarkus-app/quarkus-run.jar")),
-                LocalPostgres.fromEnvironment());
+                LocalPostgres.fromEnvironment(),
+                javaOpts(env.get("BW_WORKER_JAVA_OPTS")),
+                port(env, "BW_LOCAL_BACKFILL_PORT", 8090),
+                value(env, "BW_LOCAL_BACKFILL_TOKEN", "local-backfill-token"),
+                new LocalRedis(value(env, "BW_LOCAL_REDIS_HOST", "127.0.0.1"), port(env, "BW_LOCAL_REDIS_PORT", 6379)));
+    }
+
+    /** {@code BW_WORKER_JAVA_OPTS} split on whitespace (no quoting: one option per word). */
+    static List<String> javaOpts(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return List.of(value.trim().split("\\s+"));
     }
 
     private static String value(Map<String, String> env, String name, String defaultValue) {
@@ -71,7 +88,12 @@ record LocalSettings(int kafkaPort, int s3Port, int httpPort, Path dataDir, Stri
                         + "   (BW_LOCAL_BUCKET, BW_LOCAL_PREFIX, BW_LOCAL_REGION)",
                 "s3 access    key=" + accessKey + " secret=<set>   (BW_LOCAL_S3_ACCESS_KEY, BW_LOCAL_S3_SECRET_KEY)",
                 "postgresql   " + postgres + "   (PGHOST, PGPORT, PGUSER, PGPASSWORD)",
-                "worker jar   " + workerJar + "   (-Dbw.worker.jar)");
+                "worker jar   " + workerJar + "   (-Dbw.worker.jar)",
+                "backfill     stand-in on port " + backfillPort + ", token=<set>   (BW_LOCAL_BACKFILL_PORT,"
+                        + " BW_LOCAL_BACKFILL_TOKEN)",
+                "redis        " + redis + "   (BW_LOCAL_REDIS_HOST, BW_LOCAL_REDIS_PORT)",
+                "worker opts  " + (workerJavaOpts.isEmpty() ? "none" : String.join(" ", workerJavaOpts))
+                        + "   (BW_WORKER_JAVA_OPTS)");
     }
 
     /** Like {@link #describe()}: never shows the secret. */

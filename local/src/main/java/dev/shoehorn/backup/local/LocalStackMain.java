@@ -10,8 +10,10 @@ import java.util.function.UnaryOperator;
 /**
  * Local mode: everything the worker needs on one machine without Docker. Starts Kafka and an S3
  * server in this JVM, makes sure the demo databases exist on the local PostgreSQL, and runs the
- * worker as a child process against them. {@code local} keeps it all running until Ctrl-C;
- * {@code demo} runs one backup end to end, checks the archive and exits 0 or 1.
+ * worker as a child process against them, with a stand-in of the search backfill API and the
+ * local Redis for the post-restore reactions. {@code local} keeps it all running until Ctrl-C;
+ * {@code demo} runs the operations guide's runbook end to end (backup, restore, checks, backfill,
+ * cache flush) and exits 0 or 1.
  */
 public final class LocalStackMain {
 
@@ -22,6 +24,8 @@ public final class LocalStackMain {
     private final PrintStream out;
     private volatile LocalKafka kafka;
     private volatile LocalS3 s3;
+    private volatile BackfillStandIn backfill;
+    private volatile boolean cacheReachable;
     private volatile WorkerProcess worker;
     private volatile boolean stopping;
 
@@ -89,6 +93,8 @@ public final class LocalStackMain {
         s3 = LocalS3.start(settings.s3Port(), settings.s3DataDir(), settings.accessKey(), settings.secretKey(),
                 UnaryOperator.identity());
         s3.createBucket(settings.bucket());
+        backfill = BackfillStandIn.start(settings.backfillPort(), settings.backfillToken(), out);
+        cacheReachable = settings.redis().reachable();
 
         out.println();
         out.println("running");
@@ -97,11 +103,14 @@ public final class LocalStackMain {
                 + settings.prefix() + ", region " + settings.region() + ", path-style, key " + settings.accessKey());
         out.println("  s3 data      " + settings.s3DataDir() + " (kept across restarts)");
         out.println("  http         http://127.0.0.1:" + settings.httpPort() + "/q/health, /q/metrics");
+        out.println("  backfill     " + backfill.api() + "/api/v1/admin/backfill (stand-in of the search API)");
+        out.println("  redis        " + settings.redis() + (cacheReachable ? " (cache flush after restores)"
+                : " NOT REACHABLE: the cache-flush reaction is off (start Redis, or set BW_LOCAL_REDIS_HOST/PORT)"));
         out.println("  postgresql   " + pg);
         out.println("  databases    " + LocalSettings.DEMO_DATABASE + " (" + demoDb + "), "
                 + LocalSettings.RESTORE_DATABASE + " (" + restoreDb + ")");
 
-        worker = WorkerProcess.start(settings, kafka.bootstrapServers(), s3.endpoint());
+        worker = WorkerProcess.start(settings, kafka.bootstrapServers(), s3.endpoint(), backfill.api(), cacheReachable);
         out.println("  worker       pid " + worker.pid() + ", profile local, " + settings.workerJar());
         out.println();
     }
@@ -117,6 +126,11 @@ public final class LocalStackMain {
         out.println("    | kcat -P -b " + kafka.bootstrapServers() + " -t backup.commands -k "
                 + LocalSettings.DEMO_DATABASE);
         out.println("  kcat -C -b " + kafka.bootstrapServers() + " -t backup.progress -o end -u");
+        out.println("restore the newest archive into " + LocalSettings.RESTORE_DATABASE + ":");
+        out.println("  echo '{\"commandId\":\"'$(uuidgen)'\",\"target\":\"" + LocalSettings.RESTORE_DATABASE
+                + "\",\"sourceTarget\":\"" + LocalSettings.DEMO_DATABASE + "\",\"requestedBy\":\"me\"}' \\");
+        out.println("    | kcat -P -b " + kafka.bootstrapServers() + " -t restore.commands -k "
+                + LocalSettings.RESTORE_DATABASE);
         out.println("Ctrl-C stops the worker, S3 and Kafka.");
         out.println();
         int exitCode = worker.waitFor();
@@ -127,7 +141,7 @@ public final class LocalStackMain {
     }
 
     private int runDemo() throws InterruptedException {
-        return new DemoRun(settings, kafka.bootstrapServers(), s3.endpoint(), out).run(worker);
+        return new DemoRun(settings, kafka.bootstrapServers(), s3.endpoint(), cacheReachable, out).run(worker);
     }
 
     /**
@@ -147,6 +161,9 @@ public final class LocalStackMain {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (backfill != null) {
+            closeQuietly("the backfill stand-in", backfill);
         }
         if (s3 != null) {
             closeQuietly("S3", s3);

@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The worker, run as a child JVM against the local stack, exactly as it runs in production (its
- * own classpath, its {@code %local} profile). Endpoints and ports go on its command line; the S3
- * keys go through its environment, so that they never show in {@code ps}.
+ * own classpath, its {@code %local} profile). Endpoints and ports go on its command line, followed
+ * by the options of {@code BW_WORKER_JAVA_OPTS}; the S3 keys and the backfill token go through its environment, so that
+ * they never show in {@code ps}.
  */
 final class WorkerProcess {
 
@@ -30,10 +32,15 @@ final class WorkerProcess {
         }
     }
 
-    static WorkerProcess start(LocalSettings settings, String bootstrapServers, URI s3Endpoint) throws IOException {
+    /**
+     * @param backfillApi where the backfill reaction finds the search API (the stand-in)
+     * @param cacheReachable whether the cache-flush reaction can work (Redis answers)
+     */
+    static WorkerProcess start(LocalSettings settings, String bootstrapServers, URI s3Endpoint, URI backfillApi,
+            boolean cacheReachable) throws IOException {
         checkJar(settings.workerJar());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(
+        List<String> argv = new ArrayList<>(List.of(
                 java,
                 "-Dquarkus.profile=local",
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
@@ -42,10 +49,17 @@ final class WorkerProcess {
                 "-Dbackup.storage.prefix=" + settings.prefix(),
                 "-Dbackup.storage.region=" + settings.region(),
                 "-Dquarkus.http.port=" + settings.httpPort(),
-                "-jar", settings.workerJar().toString()))
-                .inheritIO();
+                "-Dbackup.reactions.backfill.api=" + backfillApi,
+                "-Dbackup.reactions.cache.enabled=" + cacheReachable,
+                "-Dquarkus.redis.hosts=redis://" + settings.redis()));
+        // BW_WORKER_JAVA_OPTS: JVM options and extra (non-secret) config, after ours so that a -D wins
+        argv.addAll(settings.workerJavaOpts());
+        argv.add("-jar");
+        argv.add(settings.workerJar().toString());
+        ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
         builder.environment().put("BACKUP_STORAGE_ACCESS_KEY_ID", settings.accessKey());
         builder.environment().put("BACKUP_STORAGE_SECRET_ACCESS_KEY", settings.secretKey());
+        builder.environment().put("BACKUP_REACTIONS_BACKFILL_TOKEN", settings.backfillToken());
         return new WorkerProcess(builder.start());
     }
 
