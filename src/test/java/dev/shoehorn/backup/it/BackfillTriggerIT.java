@@ -338,4 +338,13 @@ class BackfillTriggerIT {
     private static List<String> workerLog() throws IOException {
         return Files.readAllLines(Path.of("target/it-worker.log"));
     }
+
+    @Test
+    @Order(99)
+    void everyBackfillEventMatchesTheContractSchemas() {
+        Events.ContractCheck check = events.checkContract("dev.shoehorn.backfill.");
+
+        assertThat(check.events()).isPositive();
+        assertThat(check.violations()).isEmpty();
+    }
 }

@@ -18,7 +18,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +42,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @QuarkusTestResource(WorkerStack.class)
 @TestProfile(ReactionsProfile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CacheFlushIT {
 
     static final String CACHE_FLUSH = "cache-flush";
@@ -216,5 +220,14 @@ class CacheFlushIT {
             found[0] = c.key().exists(key);
         });
         return found[0];
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // after the unordered tests above, whose events it checks
+    void everyCacheEventMatchesTheContractSchemas() {
+        Events.ContractCheck check = events.checkContract("dev.shoehorn.cache.");
+
+        assertThat(check.events()).isPositive();
+        assertThat(check.violations()).isEmpty();
     }
 }

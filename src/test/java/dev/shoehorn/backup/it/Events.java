@@ -49,6 +49,17 @@ public final class Events implements AutoCloseable {
         return awaitJobEnd(commandId, 0);
     }
 
+    /** Contract violations of the events whose type starts with {@code typePrefix}, and how many were checked. */
+    public ContractCheck checkContract(String typePrefix) {
+        var schemas = dev.shoehorn.backup.contract.ContractSchemas.load();
+        List<JsonNode> checked = all().stream().filter(e -> e.path("type").asText().startsWith(typePrefix)).toList();
+        return new ContractCheck(checked.size(),
+                checked.stream().flatMap(e -> schemas.validateEvent(e.toString()).stream()).toList());
+    }
+
+    public record ContractCheck(int events, List<String> violations) {
+    }
+
     public static List<String> types(List<JsonNode> events) {
         return events.stream().map(e -> e.path("type").asText()).toList();
     }
