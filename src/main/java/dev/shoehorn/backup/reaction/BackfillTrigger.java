@@ -2,7 +2,6 @@ package dev.shoehorn.backup.reaction;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -64,17 +63,12 @@ public class BackfillTrigger implements Reaction {
     @Override
     public void react(RestoreCompleted restore) throws InterruptedException {
         String jobId = Reaction.jobId(NAME, restore.restoreJobId());
-        Optional<ReactionRecord> earlier;
-        try {
-            earlier = records.find(NAME, restore.restoreJobId());
-        } catch (JobFailedException e) {
-            // Cannot tell whether a backfill was requested: at most once means not posting.
-            LOG.errorf("reaction=%s restoreJob=%s job=%s stage=record-unreadable code=%s msg=\"%s\"", NAME,
-                    restore.restoreJobId(), jobId, e.failure().code(), e.failure().message());
-            return;
+        ReactionRecords.Earlier earlier = records.earlier(NAME, restore.restoreJobId(), jobId);
+        if (earlier.unknown()) {
+            return; // cannot tell whether a backfill was requested: at most once means not posting
         }
-        if (earlier.isPresent()) {
-            again(restore, earlier.get());
+        if (earlier.record().isPresent()) {
+            again(restore, earlier.record().get());
             return;
         }
         ReactionRecord claim = ReactionRecord.of(NAME, restore.restoreJobId(), jobId, restore.commandId(),

@@ -3,7 +3,6 @@ package dev.shoehorn.backup.reaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -61,17 +60,13 @@ public class CacheFlush implements Reaction {
     @Override
     public void react(RestoreCompleted restore) throws InterruptedException {
         String jobId = Reaction.jobId(NAME, restore.restoreJobId());
-        Optional<ReactionRecord> earlier;
-        try {
-            earlier = records.find(NAME, restore.restoreJobId());
-        } catch (JobFailedException e) {
-            LOG.errorf("reaction=%s restoreJob=%s job=%s stage=record-unreadable code=%s msg=\"%s\"", NAME,
-                    restore.restoreJobId(), jobId, e.failure().code(), e.failure().message());
+        ReactionRecords.Earlier earlier = records.earlier(NAME, restore.restoreJobId(), jobId);
+        if (earlier.unknown()) {
             return;
         }
-        if (earlier.isPresent()) {
+        if (earlier.record().isPresent()) {
             LOG.infof("reaction=%s restoreJob=%s job=%s stage=duplicate state=%s", NAME, restore.restoreJobId(),
-                    jobId, earlier.get().state());
+                    jobId, earlier.record().get().state());
             return;
         }
         JobEvents events = progress.job(jobId, restore.commandId(), restore.target());

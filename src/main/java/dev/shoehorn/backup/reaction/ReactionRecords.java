@@ -36,6 +36,21 @@ public class ReactionRecords {
         return patiently(reaction, restoreJobId, "read", () -> store.findReaction(reaction, restoreJobId));
     }
 
+    /** What an earlier delivery of the same restore left: its record, none, or unknown (unreadable). */
+    public record Earlier(Optional<ReactionRecord> record, boolean unknown) {
+    }
+
+    /** Like {@link #find}, but a permanent storage error is logged and reported as unknown. */
+    public Earlier earlier(String reaction, String restoreJobId, String jobId) throws InterruptedException {
+        try {
+            return new Earlier(find(reaction, restoreJobId), false);
+        } catch (JobFailedException e) {
+            LOG.errorf("reaction=%s restoreJob=%s job=%s stage=record-unreadable code=%s msg=\"%s\"", reaction,
+                    restoreJobId, jobId, e.failure().code(), e.failure().message());
+            return new Earlier(Optional.empty(), true);
+        }
+    }
+
     public ReactionRecord save(ReactionRecord record) throws InterruptedException {
         patiently(record.reaction(), record.restoreJobId(), "write", () -> {
             store.recordReaction(record);
