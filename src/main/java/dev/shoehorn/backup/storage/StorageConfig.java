@@ -39,11 +39,15 @@ public interface StorageConfig {
      * Size of one multipart-upload part and of one in-memory buffer. Grows by itself for archives
      * so large that 10,000 parts would not hold them.
      */
-    @WithDefault("16M")
+    @WithDefault("8M")
     MemorySize partSize();
 
-    /** Parts uploaded at the same time per job; memory per job is about part-size × (parts-in-flight + 1). */
-    @WithDefault("4")
+    /**
+     * Parts uploaded at the same time per job; memory per job is about part-size × (parts-in-flight
+     * + 1). pg_dump's compression, not the upload, is the bottleneck (docs/performance.md); raise it
+     * for object stores far away.
+     */
+    @WithDefault("2")
     int partsInFlight();
 
     /**
