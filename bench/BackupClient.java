@@ -37,7 +37,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * where {@code elapsed_ms} runs from just before the send to the completed event's arrival, and
  * {@code started_ms} and {@code uploaded_ms} are when the started (pg_dump running) and uploaded
  * events arrived, on the same clock; {@code machine_cpu_s} is the CPU time the whole machine spent
- * over that span (Linux). Exits 1,
+ * over that span (Linux), and {@code cpu_<name>_s} / {@code cpu_<name>_children_s} the CPU seconds of
+ * each process named in {@code BENCH_WATCH=name=pid,…} and of its reaped children over the same
+ * span. Exits 1,
  * naming the error, on {@code failed}, {@code rejected} or {@code skipped}, or on a timeout.
  */
 public final class BackupClient {
@@ -95,6 +97,7 @@ public final class BackupClient {
             long startedMs = -1;
             long uploadedMs = -1;
             double cpuAtStart = machineCpuSeconds();
+            Map<String, double[]> watchedAtStart = watchedCpu();
             long start = System.nanoTime();
             producer.send(new ProducerRecord<>(COMMANDS, target, command)).get(30, TimeUnit.SECONDS);
             System.err.println("published " + commandId + " to " + COMMANDS + " (key " + target + ")");
@@ -128,6 +131,7 @@ public final class BackupClient {
                                 + " worker_duration_ms=" + data.path("durationMs").asLong(-1)
                                 + String.format(java.util.Locale.ROOT, " machine_cpu_s=%.2f",
                                         machineCpuSeconds() - cpuAtStart)
+                                + cpuDeltas(watchedAtStart, watchedCpu())
                                 + " key=" + archive.path("key").asText("?")
                                 + " sha256=" + archive.path("sha256").asText("?"));
                         return;
@@ -160,6 +164,45 @@ public final class BackupClient {
         } catch (Exception e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * CPU seconds of the processes named in {@code BENCH_WATCH} ({@code name=pid,name=pid}), each as
+     * {own, reaped children}, from {@code /proc/<pid>/stat}; empty when unset or unreadable.
+     */
+    private static Map<String, double[]> watchedCpu() {
+        Map<String, double[]> cpu = new java.util.LinkedHashMap<>();
+        String watch = System.getenv("BENCH_WATCH");
+        if (watch == null || watch.isBlank()) {
+            return cpu;
+        }
+        String hz = System.getenv("BENCH_CLK_TCK");
+        double ticks = hz == null || hz.isBlank() ? 100.0 : Double.parseDouble(hz);
+        for (String entry : watch.trim().split(",")) {
+            String[] nameAndPid = entry.split("=", 2);
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", nameAndPid[1].trim(), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+"); // f[0] is field 3
+                cpu.put(nameAndPid[0].trim(), new double[] {
+                        (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticks,
+                        (Long.parseLong(f[13]) + Long.parseLong(f[14])) / ticks });
+            } catch (Exception e) {
+                // not on Linux, or the process is gone: nothing to report for it
+            }
+        }
+        return cpu;
+    }
+
+    private static String cpuDeltas(Map<String, double[]> before, Map<String, double[]> after) {
+        StringBuilder out = new StringBuilder();
+        before.forEach((name, b) -> {
+            double[] a = after.get(name);
+            if (a != null) {
+                out.append(String.format(java.util.Locale.ROOT, " cpu_%s_s=%.2f cpu_%s_children_s=%.2f",
+                        name, a[0] - b[0], name, a[1] - b[1]));
+            }
+        });
+        return out.toString();
     }
 
     private static void fail(String message) {
