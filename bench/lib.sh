@@ -4,7 +4,8 @@
 #   cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."   # the repository root
 #   source bench/lib.sh
 #
-# It only defines functions and constants; nothing runs at source time. The functions use these
+# It only defines functions and constants (and exports BENCH_CLK_TCK); nothing else runs at source
+# time. The functions use these
 # globals of the calling script:
 #
 #   DB              the benchmark database (db_size, create_database, fill_rows, prewarm)
@@ -338,5 +339,16 @@ await_quiet() {
 
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# CPU seconds, to see where the time goes: of this shell's reaped children (pg_dump, pg_restore,
+# aws), of a process itself (the stack) and of the whole machine (user, nice, system, irq, softirq,
+# steal). The clients (BackupClient, RestoreClient) count them themselves from publish to
+# completed, in ticks of BENCH_CLK_TCK per second.
+HZ=$(getconf CLK_TCK)
+export BENCH_CLK_TCK=$HZ
+children_cpu() { awk -v hz="$HZ" '{ sub(/^.*\) /, ""); printf "%.2f", ($14 + $15) / hz }' "/proc/$$/stat"; }
+self_cpu() { awk -v hz="$HZ" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
+machine_cpu() { awk -v hz="$HZ" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit }' /proc/stat; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
