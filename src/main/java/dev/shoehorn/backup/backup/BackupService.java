@@ -1,118 +1,120 @@
 package dev.shoehorn.backup.backup;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.shoehorn.backup.command.BackupCommand;
-import dev.shoehorn.backup.command.BackupCommandParser;
+import org.jboss.logging.Logger;
+
+import dev.shoehorn.backup.command.CommandConfig;
+import dev.shoehorn.backup.command.CommandEvents;
+import dev.shoehorn.backup.command.CommandJob;
 import dev.shoehorn.backup.command.CommandKind;
-import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.job.JobAttempts;
+import dev.shoehorn.backup.failure.ErrorInfo;
+import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.job.JobMetrics;
-import dev.shoehorn.backup.job.JobOutcome;
-import dev.shoehorn.backup.progress.Details;
 import dev.shoehorn.backup.progress.EventType;
-import dev.shoehorn.backup.progress.JobEvents;
+import dev.shoehorn.backup.progress.StageEvent;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.CommandRecord;
 import dev.shoehorn.backup.storage.Manifest;
-import dev.shoehorn.backup.target.Target;
-import dev.shoehorn.backup.target.TargetLock;
-import dev.shoehorn.backup.target.TargetRegistry;
 
 /**
- * A backup job from acceptance to its end: the target's lock, the idempotency check under it,
- * the dump, and the terminal event.
+ * Backups as a kind of command: what the shared intake and job template need, and the work of
+ * one attempt, which finishes what an earlier job of the same command left behind.
  */
 @ApplicationScoped
 public class BackupService implements CommandKind<BackupCommand> {
 
     static final String KIND = "backup";
+    private static final Logger LOG = Logger.getLogger(BackupService.class);
 
     private final BackupCommandParser parser;
-    private final TargetRegistry targets;
-    private final TargetLock locks;
+    private final CommandConfig config;
     private final ArchiveStore store;
     private final DumpStreamer dumps;
     private final JobMetrics metrics;
-    private final JobAttempts attempts;
 
-    public BackupService(BackupCommandParser parser, TargetRegistry targets, TargetLock locks, ArchiveStore store,
-            DumpStreamer dumps, JobMetrics metrics, JobAttempts attempts) {
+    public BackupService(BackupCommandParser parser, CommandConfig config, ArchiveStore store, DumpStreamer dumps,
+            JobMetrics metrics) {
         this.parser = parser;
-        this.targets = targets;
-        this.locks = locks;
+        this.config = config;
         this.store = store;
         this.dumps = dumps;
         this.metrics = metrics;
-        this.attempts = attempts;
     }
 
     @Override
-    public EventType acceptedType() {
-        return EventType.BACKUP_ACCEPTED;
+    public String name() {
+        return KIND;
     }
 
     @Override
-    public EventType rejectedType() {
-        return EventType.BACKUP_REJECTED;
+    public BackupCommand read(byte[] value) {
+        return parser.parse(value);
     }
 
     @Override
-    public EventType skippedType() {
-        return EventType.BACKUP_SKIPPED;
+    public BackupCommand admit(BackupCommand command) {
+        return command;
     }
 
     @Override
-    public BackupCommand parse(byte[] record) {
-        return parser.parse(record);
+    public Duration maxAge() {
+        return config.backupMaxAge();
     }
 
     @Override
-    public String commandId(BackupCommand command) {
-        return command.commandId().toString();
+    public StageEvent accepted(BackupCommand command) {
+        return new BackupEvents.Accepted(command.requestedBy(), command.reason());
     }
 
     @Override
-    public String target(BackupCommand command) {
-        return command.target();
+    public StageEvent rejected(Failure failure) {
+        return new CommandEvents.Rejected(EventType.BACKUP_REJECTED, ErrorInfo.of(failure));
     }
 
     @Override
-    public Details acceptedDetails(BackupCommand command) {
-        return Details.NONE.requested(command.requestedBy(), command.reason());
+    public StageEvent skipped(CommandRecord earlier) {
+        return CommandEvents.Skipped.of(EventType.BACKUP_SKIPPED, earlier);
     }
 
     @Override
-    public Optional<CommandRecord> completedRun(BackupCommand command) {
-        return store.completedRun(command.commandId().toString());
+    public StageEvent failed(Failure failure, long durationMs, boolean targetChanged) {
+        return new BackupEvents.Failed(ErrorInfo.of(failure), durationMs);
     }
 
     @Override
-    public JobOutcome run(BackupCommand command, JobEvents events, Cancellation cancellation) {
-        long started = System.nanoTime();
-        Target target = targets.find(command.target()).orElseThrow();
-        return attempts.run(KIND, events, cancellation, EventType.BACKUP_FAILED,
-                () -> attempt(command, target, events, cancellation, started));
+    public String work(BackupCommand command, CommandJob job) {
+        Manifest manifest = committedEarlier(command, job).orElseGet(() -> dumps.dump(command, job));
+        metrics.archived(job.target().name(), manifest.bytes());
+        job.events().emit(new BackupEvents.Completed(manifest.archive(), job.millisSinceStart()));
+        return manifest.archiveKey();
     }
 
-    private JobOutcome attempt(BackupCommand command, Target target, JobEvents events, Cancellation cancellation,
-            long started) {
-        try (TargetLock.Held lock = locks.acquire(target, events.jobId(), cancellation)) {
-            Optional<CommandRecord> earlier = store.findCommand(command.commandId().toString());
-            if (earlier.isPresent()) {
-                events.emit(EventType.BACKUP_SKIPPED, Details.NONE.originalJob(earlier.get().jobId()));
-                return JobOutcome.SKIPPED;
-            }
-            Manifest manifest = dumps.dump(command, target, events, cancellation);
-            store.remember(new CommandRecord(command.commandId().toString(), KIND, command.target(),
-                    events.jobId(), manifest.archiveKey(), Instant.now()));
-            metrics.archived(target.name(), manifest.bytes());
-            events.emit(EventType.BACKUP_COMPLETED, Details.NONE.archive(manifest.archive())
-                    .duration(JobAttempts.millisSince(started)));
-            return JobOutcome.COMPLETED;
+    /**
+     * An earlier job of this command that died after its commit point (the manifest) left a
+     * complete archive: that archive is the command's, and no second one is made. One that died
+     * before it left at most an archive without a manifest, which is removed.
+     */
+    private Optional<Manifest> committedEarlier(BackupCommand command, CommandJob job) {
+        Optional<String> key = job.record().archiveKey() == null ? Optional.empty()
+                : Optional.of(job.record().archiveKey());
+        if (key.isEmpty()) {
+            return Optional.empty();
         }
+        Optional<Manifest> manifest = store.manifest(key.get())
+                .filter(m -> m.commandId().equals(command.commandId().toString()));
+        if (manifest.isPresent()) {
+            LOG.infof("job=%s target=%s stage=recovered archive=%s", job.events().jobId(), command.target(), key.get());
+            return manifest;
+        }
+        if (store.exists(key.get())) {
+            store.delete(key.get());
+            LOG.infof("job=%s target=%s stage=incomplete-archive-removed archive=%s", job.events().jobId(),
+                    command.target(), key.get());
+        }
+        return Optional.empty();
     }
 }

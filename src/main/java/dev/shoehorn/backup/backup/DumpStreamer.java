@@ -10,13 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.command.BackupCommand;
+import dev.shoehorn.backup.command.CommandJob;
+import dev.shoehorn.backup.command.Faults;
 import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
-import dev.shoehorn.backup.progress.Details;
-import dev.shoehorn.backup.progress.EventType;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressConfig;
 import dev.shoehorn.backup.storage.ArchiveRef;
@@ -53,17 +52,22 @@ public class DumpStreamer {
         this.progressConfig = progressConfig;
     }
 
-    public Manifest dump(BackupCommand command, Target target, JobEvents events, Cancellation cancellation) {
+    /** One attempt; the archive's key is noted in the job's record before the upload starts. */
+    public Manifest dump(BackupCommand command, CommandJob job) {
+        Target target = job.target();
+        JobEvents events = job.events();
+        Cancellation cancellation = job.cancellation();
         Instant startedAt = Instant.now();
         Postgres.ServerFacts facts = Postgres.inspect(target);
         PgTools.Installation tools = pgTools.forServer(facts.major(), facts.version());
         long estimate = SizeEstimate.of(facts.databaseBytes(), previous(target));
         String key = store.newArchiveKey(target.name(), startedAt);
         cancellation.check();
+        job.archive(key);
 
         StreamingUpload upload = store.startUpload(key, estimate);
         try (ToolProcess pgDump = ToolProcess.start(command(tools), target, cancellation, ToolProcess.Stdout.PIPE)) {
-            events.emit(EventType.BACKUP_STARTED, Details.NONE.bytes(0, estimate, 0));
+            events.emit(new BackupEvents.Started(0, estimate, 0));
             LOG.debugf("job=%s target=%s stage=pg-dump pgDump=%s server=%s key=%s", events.jobId(), target.name(),
                     tools.version(), facts.version(), key);
             stream(pgDump.stdout(), upload, events, estimate, cancellation);
@@ -73,13 +77,14 @@ public class DumpStreamer {
                 throw new JobFailedException(PgDumpFailures.of(exit, pgDump.diagnostics()));
             }
             ArchiveRef archive = upload.complete(FORMAT);
-            events.emit(EventType.BACKUP_UPLOADED, Details.NONE.bytes(archive.bytes(), archive.bytes(), 100)
-                    .archive(archive));
+            events.emit(new BackupEvents.Uploaded(archive.bytes(), archive.bytes(), 100, archive));
             Manifest manifest = new Manifest(Manifest.VERSION, key, target.name(), command.commandId().toString(),
                     events.jobId(), FORMAT, archive.bytes(), archive.sha256(), tools.version(), facts.version(),
                     facts.databaseBytes(), startedAt, Instant.now(), facts.rlsTables(), command.requestedBy(),
                     command.reason());
+            job.lock().ensureHeld();
             commit(manifest);
+            job.crashPoint(Faults.AFTER_MANIFEST);
             return manifest;
         } catch (IOException e) {
             throw new JobFailedException(cancellation.isCancelled() ? cancellation.reason()
@@ -126,8 +131,7 @@ public class DumpStreamer {
                 lastEvent = now;
                 long done = upload.bytes();
                 long total = Math.max(estimate, done);
-                events.emit(EventType.BACKUP_PROGRESS, Details.NONE.bytes(done, total,
-                        SizeEstimate.percent(done, total)));
+                events.emit(new BackupEvents.Progress(done, total, SizeEstimate.percent(done, total)));
             }
         }
     }

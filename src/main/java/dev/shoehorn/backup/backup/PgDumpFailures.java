@@ -3,8 +3,8 @@ package dev.shoehorn.backup.backup;
 import java.util.List;
 import java.util.Locale;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
 
 /** Sorts pg_dump's failures: lost connections are worth another attempt, the rest are not. */
 final class PgDumpFailures {

@@ -1,6 +1,9 @@
 package dev.shoehorn.backup.command;
 
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,42 +13,41 @@ import java.util.concurrent.Executors;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.failure.Retry;
+import dev.shoehorn.backup.job.JobOutcome;
 import dev.shoehorn.backup.job.JobRunner;
-import dev.shoehorn.backup.progress.Details;
-import dev.shoehorn.backup.progress.ErrorInfo;
+import dev.shoehorn.backup.progress.EventsStoppedException;
 import dev.shoehorn.backup.progress.JobEvents;
-import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.storage.CommandRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * The edge every command topic shares: refuses bad records (rejected event + dead letter, then
- * commit), skips commands already done, and hands good ones to the {@link JobRunner}. A command's
- * offset is acknowledged only when its job has ended, so a worker killed mid-job leaves the
- * command to be redelivered.
+ * The edge every command topic shares. It refuses before it acts: a record that is malformed,
+ * mis-keyed, for an unknown target, stale, or refused by the kind's own guard rails gets a
+ * rejected event and a dead-letter copy, and never reaches a database. A command already ended
+ * is skipped. A good one is handed to the job runner, and its record is acknowledged in one place
+ * ({@link #finish}) when its job has ended, whatever way it ended, so that no record is left to
+ * stall its partition; a worker stopped mid-job leaves it to be redelivered.
  */
-public final class CommandIntake<C> {
+public final class CommandIntake<C extends Command> {
 
     private static final Logger LOG = Logger.getLogger(CommandIntake.class);
-    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     private final CommandKind<C> kind;
-    private final ProgressPublisher progress;
-    private final DeadLetters deadLetters;
-    private final JobRunner runner;
+    private final CommandIntakes shared;
     /** Intake does blocking I/O (S3, Kafka acks) and must stay off the connector's event loop. */
     private final ExecutorService executor;
+    private final Retry admission;
 
-    public CommandIntake(String name, CommandKind<C> kind, ProgressPublisher progress, DeadLetters deadLetters,
-            JobRunner runner) {
+    CommandIntake(CommandKind<C> kind, CommandIntakes shared, Retry admission) {
         this.kind = kind;
-        this.progress = progress;
-        this.deadLetters = deadLetters;
-        this.runner = runner;
+        this.shared = shared;
+        this.admission = admission;
         this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name + "-intake");
+            Thread t = new Thread(r, kind.name() + "-intake");
             t.setDaemon(true);
             return t;
         });
@@ -56,75 +58,109 @@ public final class CommandIntake<C> {
     }
 
     private CompletionStage<Void> intake(Message<byte[]> message) {
+        IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
         String jobId = UUID.randomUUID().toString();
-        C command;
         try {
-            command = parse(message.getPayload());
-        } catch (RejectedException e) {
-            reject(message, e.rejection(), jobId);
-            return message.ack();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            C command;
+            try {
+                command = admit(message.getPayload(), record);
+            } catch (RejectedException e) {
+                return reject(message, record, e.rejection(), jobId);
+            }
+            JobEvents events = shared.progress().job(jobId, command.commandId().toString(), command.target());
+            Optional<CommandRecord> earlier = shared.ledger().peek(kind.name(), command);
+            if (earlier.isPresent() && earlier.get().state().isFinal()) {
+                events.emit(kind.skipped(earlier.get()));
+                return message.ack();
+            }
+            events.emit(kind.accepted(command));
+            JobRunner.Submitted job = shared.runner().submit(jobId,
+                    cancellation -> shared.jobs().run(kind, command, events, cancellation));
+            job.ended().whenComplete((outcome, error) -> finish(message, events, outcome, error));
+            return job.admitted();
+        } catch (EventsStoppedException | InterruptedException e) {
+            LOG.infof("job=%s stage=intake-stopped topic=%s partition=%d offset=%d", jobId, record.getTopic(),
+                    record.getPartition(), record.getOffset());
             return new CompletableFuture<>(); // stopping: leave the record uncommitted
         }
-        JobEvents events = progress.job(jobId, kind.commandId(command), kind.target(command));
-        var earlier = kind.completedRun(command);
-        if (earlier.isPresent()) {
-            skip(events, earlier.get());
-            return message.ack();
+    }
+
+    /** Reads the record and runs every check, cheapest first; storage errors are waited out, never turned into a refusal. */
+    private C admit(byte[] value, IncomingKafkaRecordMetadata<?, ?> record) throws InterruptedException {
+        C command = kind.read(value);
+        String key = keyOf(record);
+        if (!command.target().equals(key)) {
+            throw rejection(command, ErrorCode.KEY_MISMATCH, "the record's key " + (key == null ? "(none)"
+                    : "does not equal") + " its target " + command.target()
+                    + ": commands are keyed by target so that one database's commands stay in order");
         }
-        events.emit(kind.acceptedType(), kind.acceptedDetails(command));
-        return runner.submit(jobId, cancellation -> {
-            if (kind.run(command, events, cancellation).commit()) {
+        if (shared.targets().find(command.target()).isEmpty()) {
+            throw rejection(command, ErrorCode.UNKNOWN_TARGET,
+                    "target " + command.target() + " is not configured in this worker");
+        }
+        Instant issued = record.getTimestamp();
+        shared.freshness().check(command, issued, kind.maxAge(), kind.name());
+        try {
+            return admission.run(attempt -> {
+                try {
+                    return kind.admit(command);
+                } catch (RejectedException | JobFailedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A bug must not stop the partition: the record is refused and kept in the DLQ.
+                    LOG.errorf(e, "command=%s stage=intake-error", command.commandId());
+                    throw rejection(command, ErrorCode.INTERNAL,
+                            "the worker failed to check this command: " + e.getClass().getSimpleName());
+                }
+            }, Retry.THREAD_SLEEP, (attempt, failure, wait) -> LOG.warnf(
+                    "command=%s target=%s stage=intake-retry code=%s wait=%s msg=\"%s\"", command.commandId(),
+                    command.target(), failure.code(), wait, failure.message()));
+        } catch (JobFailedException e) {
+            throw rejection(command, e.failure().code(), e.failure().message());
+        }
+    }
+
+    private static String keyOf(IncomingKafkaRecordMetadata<?, ?> record) {
+        Object key = record.getKey();
+        if (key instanceof byte[] bytes) {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            return Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes) ? text : null;
+        }
+        return key == null ? null : key.toString();
+    }
+
+    static RejectedException rejection(Command command, ErrorCode code, String message) {
+        return new RejectedException(new Rejection(code, message, command.commandId().toString(), command.target()));
+    }
+
+    private CompletionStage<Void> reject(Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,
+            Rejection rejection, String jobId) {
+        shared.deadLetters().send(record, message.getPayload(), rejection, jobId);
+        shared.progress().job(jobId, rejection.commandId(), rejection.target())
+                .emit(kind.rejected(rejection.failure()));
+        return message.ack();
+    }
+
+    /** The one place a handed-over command's record is acknowledged. */
+    private void finish(Message<byte[]> message, JobEvents events, JobOutcome outcome, Throwable error) {
+        if (error == null) {
+            if (outcome.commit()) {
                 message.ack();
             }
-        });
-    }
-
-    /**
-     * Parses, waiting out transient storage errors (a restore resolves its archive here): a
-     * command is never refused because S3 was briefly unreachable.
-     */
-    private C parse(byte[] record) throws InterruptedException {
-        Duration wait = Duration.ofSeconds(1);
-        while (true) {
-            try {
-                return kind.parse(record);
-            } catch (JobFailedException e) {
-                if (!e.failure().retryable()) {
-                    throw new RejectedException(new Rejection(e.failure().code(), e.failure().message(), null, null));
-                }
-                LOG.warnf("stage=intake-retry code=%s wait=%s msg=\"%s\"", e.failure().code(), wait,
-                        e.failure().message());
-                Thread.sleep(wait.toMillis());
-                wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
-            } catch (RejectedException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                // A bug must not stop the partition: the record is refused and kept in the DLQ.
-                LOG.errorf(e, "stage=intake-error");
-                throw new RejectedException(new Rejection(ErrorCode.INTERNAL, "the worker failed to read this record: "
-                        + e.getClass().getSimpleName(), null, null));
-            }
+            return;
         }
-    }
-
-    /** The skipped event of a duplicate, naming the job that did the work. */
-    public void skip(JobEvents events, CommandRecord earlier) {
-        events.emit(kind.skippedType(), Details.NONE.originalJob(earlier.jobId()));
-    }
-
-    private void reject(Message<byte[]> message, Rejection rejection, String jobId) {
-        JobEvents events = progress.job(jobId, rejection.commandId(), rejection.target());
-        events.emit(kind.rejectedType(), Details.NONE.error(ErrorInfo.of(rejection.failure())));
-        IncomingKafkaRecordMetadata<?, ?> metadata = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof EventsStoppedException) {
+            return; // the worker is stopping: redelivered later
+        }
+        LOG.errorf(cause, "job=%s target=%s stage=job-crashed", events.jobId(), events.target());
         try {
-            deadLetters.send(metadata, message.getPayload(), rejection, jobId);
-        } catch (RuntimeException e) {
-            // The rejected event is out; losing the copy is better than blocking the partition.
-            LOG.errorf("job=%s stage=dead-letter-failed topic=%s partition=%d offset=%d msg=\"%s\"", jobId,
-                    metadata.getTopic(), metadata.getPartition(), metadata.getOffset(), e.getMessage());
+            events.emit(kind.failed(Failure.permanent(ErrorCode.INTERNAL, "the job crashed: " + cause), 0, false));
+            message.ack();
+        } catch (EventsStoppedException e) {
+            LOG.infof("job=%s stage=stopped-before-failed-event", events.jobId());
         }
     }
 

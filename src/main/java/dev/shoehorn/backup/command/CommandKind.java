@@ -1,36 +1,48 @@
 package dev.shoehorn.backup.command;
 
-import java.util.Optional;
+import java.time.Duration;
 
-import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.job.JobOutcome;
-import dev.shoehorn.backup.progress.Details;
-import dev.shoehorn.backup.progress.EventType;
-import dev.shoehorn.backup.progress.JobEvents;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.progress.StageEvent;
 import dev.shoehorn.backup.storage.CommandRecord;
 
-/** What the shared {@link CommandIntake} needs to know of one kind of command (backup, restore). */
-public interface CommandKind<C> {
+/**
+ * What the shared intake and job template need to know of one kind of command (backup, restore);
+ * each feature implements it beside its own {@code @Incoming} edge.
+ */
+public interface CommandKind<C extends Command> {
 
-    EventType acceptedType();
+    /** {@code backup} or {@code restore}: in metrics, idempotency keys and signatures. */
+    String name();
 
-    EventType rejectedType();
+    /** Reads the record's fields. @throws RejectedException when they are not a command of this kind */
+    C read(byte[] value);
 
-    EventType skippedType();
+    /**
+     * The kind's own guard rails, checked once the command is known to be fresh, authorised and
+     * for a configured target; may resolve what the command names (a restore's archive).
+     *
+     * @throws RejectedException when the command may not run
+     */
+    C admit(C command);
 
-    /** @throws RejectedException when the record is not a valid command of this kind */
-    C parse(byte[] record);
+    /** Commands older than this are refused with EXPIRED. */
+    Duration maxAge();
 
-    String commandId(C command);
+    StageEvent accepted(C command);
 
-    String target(C command);
+    StageEvent rejected(Failure failure);
 
-    /** What the accepted event says about the command. */
-    Details acceptedDetails(C command);
+    /** The event of a delivery whose command already ended, naming the job that ended it and how. */
+    StageEvent skipped(CommandRecord earlier);
 
-    /** The record of an earlier completed run of this command, when storage can tell now. */
-    Optional<CommandRecord> completedRun(C command);
+    /** @param targetChanged whether the target was changed before the failure (restores only) */
+    StageEvent failed(Failure failure, long durationMs, boolean targetChanged);
 
-    /** Runs the job to its end, terminal event included. */
-    JobOutcome run(C command, JobEvents events, Cancellation cancellation);
+    /**
+     * The work, under the target's lock and a job slot, attempt after attempt. Emits every stage
+     * event up to and including its own completed event, and returns the archive it made or used.
+     * {@code earlier} is the record an earlier, unfinished job of the same command left, if any.
+     */
+    String work(C command, CommandJob job);
 }

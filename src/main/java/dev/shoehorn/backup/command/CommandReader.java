@@ -1,13 +1,16 @@
 package dev.shoehorn.backup.command;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.shoehorn.backup.job.ErrorCode;
+import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.target.Target;
 
 /**
@@ -15,7 +18,7 @@ import dev.shoehorn.backup.target.Target;
  * the wrong type. Shared by every command kind; unknown fields are ignored so that v1 readers
  * accept additive changes.
  */
-final class CommandReader {
+public final class CommandReader {
 
     private final JsonNode root;
     private String commandId;
@@ -25,7 +28,7 @@ final class CommandReader {
         this.root = root;
     }
 
-    static CommandReader of(ObjectMapper json, byte[] record, int maxBytes) {
+    public static CommandReader of(ObjectMapper json, byte[] record, int maxBytes) {
         if (record == null || record.length == 0) {
             throw reject(ErrorCode.INVALID_JSON, "the record has no value", null, null);
         }
@@ -45,7 +48,7 @@ final class CommandReader {
         return new CommandReader(root);
     }
 
-    UUID commandId() {
+    public UUID commandId() {
         String text = requiredText("commandId");
         try {
             UUID id = UUID.fromString(text);
@@ -59,7 +62,7 @@ final class CommandReader {
         }
     }
 
-    String target(String field) {
+    public String target(String field) {
         String name = requiredText(field);
         if (!Target.NAME.matcher(name).matches()) {
             throw invalid(field + " must be a plain target name matching " + Target.NAME.pattern());
@@ -71,7 +74,7 @@ final class CommandReader {
     }
 
     /** Who asked: required on every command, at most 200 characters. */
-    String requestedBy() {
+    public String requestedBy() {
         String requestedBy = requiredText("requestedBy");
         if (requestedBy.length() > 200) {
             throw invalid("requestedBy must have at most 200 characters");
@@ -79,7 +82,7 @@ final class CommandReader {
         return requestedBy;
     }
 
-    String requiredText(String field) {
+    public String requiredText(String field) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             throw reject(ErrorCode.MISSING_FIELD, field + " is required", commandId, target);
@@ -90,7 +93,7 @@ final class CommandReader {
         return node.asText();
     }
 
-    Optional<String> optionalText(String field, int maxLength) {
+    public Optional<String> optionalText(String field, int maxLength) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return Optional.empty();
@@ -101,8 +104,19 @@ final class CommandReader {
         return Optional.of(node.asText());
     }
 
+    /** An optional RFC 3339 time, e.g. {@code requestedAt}. */
+    public Optional<Instant> optionalInstant(String field) {
+        return optionalText(field, 64).map(text -> {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException e) {
+                throw invalid(field + " must be an RFC 3339 time with an offset, e.g. 2026-11-28T02:00:00Z");
+            }
+        });
+    }
+
     /** A boolean inside an optional object, e.g. {@code postRestore.backfill}. */
-    Optional<Boolean> optionalBoolean(JsonNode object, String path, String field) {
+    public Optional<Boolean> optionalBoolean(JsonNode object, String path, String field) {
         JsonNode node = object.get(field);
         if (node == null || node.isNull()) {
             return Optional.empty();
@@ -113,7 +127,7 @@ final class CommandReader {
         return Optional.of(node.asBoolean());
     }
 
-    Optional<JsonNode> optionalObject(String field) {
+    public Optional<JsonNode> optionalObject(String field) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return Optional.empty();
@@ -124,11 +138,11 @@ final class CommandReader {
         return Optional.of(node);
     }
 
-    RejectedException invalid(String message) {
+    public RejectedException invalid(String message) {
         return reject(ErrorCode.INVALID_FIELD, message, commandId, target);
     }
 
-    RejectedException reject(ErrorCode code, String message) {
+    public RejectedException reject(ErrorCode code, String message) {
         return reject(code, message, commandId, target);
     }
 

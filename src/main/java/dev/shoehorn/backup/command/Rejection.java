@@ -1,7 +1,7 @@
 package dev.shoehorn.backup.command;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
 
 /**
  * Why a command record was refused. {@code commandId} and {@code target} are kept only when the

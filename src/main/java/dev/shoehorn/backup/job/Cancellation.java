@@ -3,6 +3,10 @@ package dev.shoehorn.backup.job;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
+
 /**
  * Lets a running job be stopped from outside (worker shutdown, job timeout). Resources that block
  * (a child process, an upload) register a hook that unblocks them.

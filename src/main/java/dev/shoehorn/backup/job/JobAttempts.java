@@ -1,76 +1,69 @@
 package dev.shoehorn.backup.job;
 
-import java.time.Duration;
-import java.util.function.Supplier;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.progress.Details;
-import dev.shoehorn.backup.progress.ErrorInfo;
-import dev.shoehorn.backup.progress.EventType;
+import dev.shoehorn.backup.failure.Backoff;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.failure.Retry;
+import dev.shoehorn.backup.progress.EventsStoppedException;
 import dev.shoehorn.backup.progress.JobEvents;
 
 /**
- * Attempts of one job: a retryable failure is tried again after a backoff, as attempt 2, 3… of
- * the same job (events carry the attempt); a permanent one, the last attempt's failure or a stop
- * ends the job with its failed event.
+ * The retry policy of jobs ({@code backup.jobs.*}) on {@link Retry}: a retryable failure is tried
+ * again after a backoff, at least {@code max-attempts} times and for at least {@code retry-window};
+ * a permanent one, a stop or a cancellation ends it at once. A bug (any other exception) is a
+ * permanent INTERNAL failure, so that it ends the job with its failed event like any other.
  */
 @ApplicationScoped
 public class JobAttempts {
 
     private static final Logger LOG = Logger.getLogger(JobAttempts.class);
 
-    private final JobsConfig config;
-    private final JobMetrics metrics;
-    private final Backoff backoff;
+    private final Retry retry;
 
-    public JobAttempts(JobsConfig config, JobMetrics metrics) {
-        this.config = config;
-        this.metrics = metrics;
-        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+    public JobAttempts(JobsConfig config) {
+        this.retry = Retry.of(new Backoff(config.backoffInitial(), config.backoffMax()), config.maxAttempts())
+                .within(config.retryWindow())
+                .onlyIf(f -> f.code() != ErrorCode.WORKER_STOPPED);
     }
 
-    /** Runs a job of {@code kind} ("backup", "restore") to its end and counts it in the metrics. */
-    public JobOutcome run(String kind, JobEvents events, Cancellation cancellation, EventType failedType,
-            Supplier<JobOutcome> attempt) {
-        long started = System.nanoTime();
-        JobOutcome outcome = attempts(events, cancellation, failedType, attempt, started);
-        metrics.ended(kind, events.target(), outcome, Duration.ofNanos(System.nanoTime() - started));
-        return outcome;
+    /** Attempts of a job's work; events carry the attempt number. */
+    public <T> T run(JobEvents events, Cancellation cancellation, Retry.Call<T> work) {
+        return retrying(events, cancellation, attempt -> {
+            events.attempt(attempt);
+            return work.call(attempt);
+        });
     }
 
-    private JobOutcome attempts(JobEvents events, Cancellation cancellation, EventType failedType,
-            Supplier<JobOutcome> attempt, long started) {
-        for (int n = 1;; n++) {
-            events.attempt(n);
-            Failure failure;
-            try {
-                return attempt.get();
-            } catch (JobFailedException e) {
-                failure = cancellation.isCancelled() ? cancellation.reason() : e.failure();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "job=%s target=%s stage=internal-error", events.jobId(), events.target());
-                failure = Failure.permanent(ErrorCode.INTERNAL, e.toString());
-            }
-            if (failure.retryable() && failure.code() != ErrorCode.WORKER_STOPPED && n < config.maxAttempts()) {
-                Duration wait = backoff.before(n + 1);
-                LOG.infof("job=%s target=%s stage=retrying attempt=%d code=%s wait=%s", events.jobId(), events.target(),
-                        n, failure.code(), wait);
-                try {
-                    cancellation.sleep(wait);
-                    continue;
-                } catch (JobFailedException stopped) {
-                    failure = stopped.failure();
-                }
-            }
-            events.emit(failedType, Details.NONE.error(ErrorInfo.of(failure)).duration(millisSince(started)));
-            return failure.code() == ErrorCode.WORKER_STOPPED ? JobOutcome.ABANDONED : JobOutcome.FAILED;
+    /** A step before the work (taking the lock, reading the record) retried by the same policy. */
+    public <T> T retrying(JobEvents events, Cancellation cancellation, Retry.Call<T> step) {
+        try {
+            return retry.run(attempt -> once(events, cancellation, step, attempt), cancellation::sleep,
+                    (attempt, failure, wait) -> LOG.infof(
+                            "job=%s target=%s stage=retrying attempt=%d code=%s wait=%s msg=\"%s\"", events.jobId(),
+                            events.target(), attempt, failure.code(), wait, failure.message()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
         }
     }
 
-    public static long millisSince(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+    private static <T> T once(JobEvents events, Cancellation cancellation, Retry.Call<T> step, int attempt)
+            throws InterruptedException {
+        try {
+            return step.call(attempt);
+        } catch (JobFailedException e) {
+            // a child killed by a cancellation fails with its own error; the cancellation is the reason
+            throw cancellation.isCancelled() ? new JobFailedException(cancellation.reason(), e) : e;
+        } catch (EventsStoppedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "job=%s target=%s stage=internal-error", events.jobId(), events.target());
+            throw new JobFailedException(Failure.permanent(ErrorCode.INTERNAL, e.toString()), e);
+        }
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,20 +19,36 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
 import io.quarkus.runtime.ShutdownEvent;
 
 /**
- * Runs jobs on threads of their own, at most {@code backup.jobs.concurrency} at once. Jobs block
- * (on pg_dump's output, on S3) for minutes or hours, so they never run on the messaging threads.
- * On shutdown every job is cancelled with a retryable WORKER_STOPPED so that its command, left
+ * Runs jobs on threads of their own. Jobs block (on pg_dump's output, on S3) for minutes or hours,
+ * so they never run on the messaging threads. A job first waits for its target's lock, holding no
+ * slot, then takes one of {@code backup.jobs.concurrency} slots for its work: a command stuck
+ * behind another job of its target never keeps a job of another target from running. On shutdown
+ * every job is cancelled with a retryable WORKER_STOPPED so that its command, left
  * unacknowledged, is redelivered to whichever worker owns the partition next.
  */
 @ApplicationScoped
 public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
+    private static final long SLOT_POLL_MILLIS = 200;
+
+    /** A slot held by a job; closing it gives it back. */
+    public interface Slot extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** A submitted job: admitted once it has a place among the queued jobs, ended with its outcome. */
+    public record Submitted(CompletionStage<Void> admitted, CompletionStage<JobOutcome> ended) {
+    }
 
     private final JobsConfig config;
+    private final Semaphore queued;
     private final Semaphore slots;
     private final ExecutorService executor;
     private final ScheduledExecutorService timer;
@@ -41,6 +57,7 @@ public class JobRunner {
 
     public JobRunner(JobsConfig config) {
         this.config = config;
+        this.queued = new Semaphore(Math.max(config.maxQueued(), config.concurrency()), true);
         this.slots = new Semaphore(config.concurrency(), true);
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
@@ -56,18 +73,19 @@ public class JobRunner {
     }
 
     /**
-     * Starts {@code job} once a slot is free. The returned stage completes when the job has its
-     * slot, so a consumer that waits for it takes the next command only when that one can start.
-     * During shutdown the stage never completes: the command stays unacknowledged.
+     * Starts {@code job} once a place among the queued jobs is free. A consumer that waits for
+     * {@code admitted} takes its next command only when this one is queued. During shutdown
+     * neither stage completes: the command stays unacknowledged.
      */
-    public CompletionStage<Void> submit(String name, Consumer<Cancellation> job) {
+    public Submitted submit(String name, Function<Cancellation, JobOutcome> job) {
         CompletableFuture<Void> admitted = new CompletableFuture<>();
+        CompletableFuture<JobOutcome> ended = new CompletableFuture<>();
         if (stopping) {
-            return admitted;
+            return new Submitted(admitted, ended);
         }
         executor.execute(() -> {
             try {
-                slots.acquire();
+                queued.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -83,20 +101,40 @@ public class JobRunner {
                     return;
                 }
                 admitted.complete(null);
-                job.accept(cancellation);
+                ended.complete(job.apply(cancellation));
             } catch (RuntimeException | Error e) {
                 LOG.errorf(e, "job=%s stage=crashed", name);
+                ended.completeExceptionally(e);
             } finally {
                 deadline.cancel(false);
                 running.remove(cancellation);
-                slots.release();
+                queued.release();
             }
         });
-        return admitted;
+        return new Submitted(admitted, ended);
     }
 
-    /** Jobs currently holding a slot. */
+    /** Waits for a free slot, giving up (with the job's failure) when the job is cancelled. */
+    public Slot slot(Cancellation cancellation) {
+        try {
+            while (!slots.tryAcquire(SLOT_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                cancellation.check();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancellation.cancel(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted while waiting for a slot"));
+            cancellation.check();
+        }
+        return slots::release;
+    }
+
+    /** Jobs holding a slot. */
     public int inFlight() {
+        return config.concurrency() - slots.availablePermits();
+    }
+
+    /** Jobs accepted and not ended: running, or waiting for a lock or a slot. */
+    public int queued() {
         return running.size();
     }
 
@@ -106,7 +144,8 @@ public class JobRunner {
         if (jobs > 0) {
             LOG.infof("stage=stopping jobs=%d grace=%s", jobs, config.shutdownGrace());
         }
-        running.forEach(c -> c.cancel(Failure.retryable(ErrorCode.WORKER_STOPPED, "the worker is stopping; the command stays uncommitted and is redelivered")));
+        running.forEach(c -> c.cancel(Failure.retryable(ErrorCode.WORKER_STOPPED,
+                "the worker is stopping; the command stays uncommitted and is redelivered")));
         executor.shutdown();
         try {
             if (!executor.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {

@@ -13,7 +13,14 @@ public interface JobsConfig {
     @WithDefault("2")
     int concurrency();
 
-    /** Attempts of one job, the first included, before a retryable failure is given up. */
+    /**
+     * Commands accepted by this worker at once: running, or waiting for their target's lock (which
+     * holds no slot) or for a slot. The consumer takes no further command while all are taken.
+     */
+    @WithDefault("16")
+    int maxQueued();
+
+    /** Attempts of one job, the first included, before a retryable failure is given up (but see retry-window). */
     @WithDefault("3")
     int maxAttempts();
 
@@ -22,8 +29,16 @@ public interface JobsConfig {
     Duration backoffInitial();
 
     /** Upper bound of the wait between attempts. */
-    @WithDefault("2m")
+    @WithDefault("1m")
     Duration backoffMax();
+
+    /**
+     * Retryable failures (the target database or object storage unreachable) are retried for at
+     * least this long, however many attempts that takes, before a job fails: an outage shorter
+     * than this is waited out.
+     */
+    @WithDefault("2m")
+    Duration retryWindow();
 
     /** A job still running after this long is cancelled and fails with TIMEOUT. */
     @WithDefault("12h")

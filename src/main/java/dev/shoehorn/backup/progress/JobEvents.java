@@ -1,12 +1,11 @@
 package dev.shoehorn.backup.progress;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 import org.jboss.logging.Logger;
 
 /**
  * The event stream of one job: numbers events 1, 2, 3… without gaps, tags them with the current
- * attempt, and writes one log line per state change.
+ * attempt, and writes one log line per state change. An event's number is taken only once the
+ * broker has acknowledged it, so a send that is given up (the worker stopping) leaves no gap.
  */
 public final class JobEvents {
 
@@ -16,7 +15,7 @@ public final class JobEvents {
     private final String jobId;
     private final String commandId;
     private final String target;
-    private final AtomicLong seq = new AtomicLong();
+    private long seq;
     private volatile int attempt = 1;
 
     JobEvents(ProgressPublisher publisher, String jobId, String commandId, String target, long lastSeq) {
@@ -24,11 +23,15 @@ public final class JobEvents {
         this.jobId = jobId;
         this.commandId = commandId;
         this.target = target;
-        this.seq.set(lastSeq);
+        this.seq = lastSeq;
     }
 
     public String jobId() {
         return jobId;
+    }
+
+    public String commandId() {
+        return commandId;
     }
 
     public String target() {
@@ -40,50 +43,29 @@ public final class JobEvents {
     }
 
     /** {@code seq} of the last event emitted (0 before the first). */
-    public long lastSeq() {
-        return seq.get();
+    public synchronized long lastSeq() {
+        return seq;
     }
 
     public void attempt(int attempt) {
         this.attempt = attempt;
     }
 
-    public synchronized void emit(EventType type, Details details) {
-        EventData data = new EventData(jobId, commandId, target, seq.incrementAndGet(), attempt, details);
+    /**
+     * Publishes the event and returns once the broker has it.
+     *
+     * @throws EventsStoppedException when the worker stops before the broker acknowledged it
+     */
+    public synchronized void emit(StageEvent event) {
+        long next = seq + 1;
+        EventType type = event.type();
         if (type.isProgress()) {
-            LOG.debugf("job=%s target=%s stage=%s bytes=%d percent=%d", jobId, target, type.stage(),
-                    details.bytesDone(), details.percent());
+            LOG.debugf("job=%s target=%s stage=%s seq=%d%s", jobId, target, type.stage(), next, event.logFields());
         } else {
-            LOG.infof("job=%s target=%s stage=%s seq=%d attempt=%d%s", jobId, target, type.stage(), data.seq(),
-                    attempt, describe(details));
+            LOG.infof("job=%s target=%s stage=%s seq=%d attempt=%d%s", jobId, target, type.stage(), next, attempt,
+                    event.logFields());
         }
-        publisher.publish(type, data);
-    }
-
-    private static String describe(Details d) {
-        StringBuilder sb = new StringBuilder();
-        if (d.archive() != null) {
-            sb.append(" archive=").append(d.archive().key()).append(" bytes=").append(d.archive().bytes());
-        }
-        if (d.durationMs() != null) {
-            sb.append(" durationMs=").append(d.durationMs());
-        }
-        if (d.error() != null) {
-            sb.append(" code=").append(d.error().code()).append(" retryable=").append(d.error().retryable())
-                    .append(" msg=\"").append(d.error().message().replace('"', '\'')).append('"');
-        }
-        if (d.originalJobId() != null) {
-            sb.append(" originalJob=").append(d.originalJobId());
-        }
-        if (d.restoreJobId() != null) {
-            sb.append(" restoreJob=").append(d.restoreJobId());
-        }
-        if (d.mode() != null) {
-            sb.append(" mode=").append(d.mode());
-        }
-        if (d.keysRemoved() != null) {
-            sb.append(" keysRemoved=").append(d.keysRemoved());
-        }
-        return sb.toString();
+        publisher.publish(this, next, event);
+        seq = next;
     }
 }

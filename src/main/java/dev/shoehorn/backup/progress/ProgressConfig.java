@@ -17,7 +17,11 @@ public interface ProgressConfig {
     @WithDefault("1s")
     Duration interval();
 
-    /** How long a job waits for the broker to acknowledge one event before it logs and goes on. */
+    /** Wait before an event the producer gave up on is sent again; doubles up to {@code retry-max}. */
+    @WithDefault("1s")
+    Duration retryInitial();
+
+    /** Longest wait between two sends of one event while the broker is unreachable. */
     @WithDefault("30s")
-    Duration sendTimeout();
+    Duration retryMax();
 }

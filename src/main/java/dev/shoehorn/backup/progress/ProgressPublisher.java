@@ -3,12 +3,10 @@ package dev.shoehorn.backup.progress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -21,8 +19,10 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Writes CloudEvents to the progress topic, keyed by target so that one database's events stay in
- * order on one partition. Each send waits for the broker's acknowledgement: a job's next step
- * (and finally the command's commit) happens only after its event is durable.
+ * order on one partition. Each event is sent until the broker acknowledges it (idempotent
+ * producer, {@code acks=all}, a delivery timeout as long as a job may run), however long the
+ * broker is away ({@link AcknowledgedSends}): an event is never given up and logged as lost while
+ * its job goes on.
  */
 @ApplicationScoped
 public class ProgressPublisher {
@@ -31,14 +31,14 @@ public class ProgressPublisher {
 
     private final MutinyEmitter<String> emitter;
     private final ObjectMapper json;
-    private final ProgressConfig config;
     private final String source;
+    private final AcknowledgedSends sends;
 
     public ProgressPublisher(@Channel("backup-progress") MutinyEmitter<String> emitter, ObjectMapper json,
-            ProgressConfig config) {
+            ProgressConfig config, AcknowledgedSends sends) {
+        this.sends = sends;
         this.emitter = emitter;
         this.json = json;
-        this.config = config;
         this.source = "backup-worker/" + config.instance().orElseGet(ProgressPublisher::hostName);
     }
 
@@ -59,25 +59,24 @@ public class ProgressPublisher {
         return new JobEvents(this, jobId, commandId, target, lastSeq);
     }
 
-    void publish(EventType type, EventData data) {
-        CloudEvent event = new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(), source, type.type(),
-                data.target(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), "application/json", data);
-        String payload;
+    void publish(JobEvents job, long seq, StageEvent event) {
+        String payload = serialise(job, seq, event);
+        sends.send(emitter, () -> Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(job.target())
+                .withHeaders(new RecordHeaders()
+                        .add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)))
+                .build()),
+                (attempt, failure, wait) -> LOG.warnf(
+                        "job=%s target=%s stage=event-retry type=%s seq=%d attempt=%d wait=%s msg=\"%s\"",
+                        job.jobId(), job.target(), event.type().type(), seq, attempt, wait, failure.message()));
+    }
+
+    private String serialise(JobEvents job, long seq, StageEvent event) {
         try {
-            payload = json.writeValueAsString(event);
+            return json.writeValueAsString(EventEnvelope.of(json, source, job.jobId(), job.commandId(), job.target(),
+                    seq, job.attempt(), event));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event not serialisable", e);
-        }
-        var metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(data.target())
-                .withHeaders(new org.apache.kafka.common.header.internals.RecordHeaders()
-                        .add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)))
-                .build();
-        try {
-            emitter.sendMessage(Message.of(payload).addMetadata(metadata)).await().atMost(config.sendTimeout());
-        } catch (RuntimeException e) {
-            LOG.errorf("job=%s target=%s stage=event-lost type=%s seq=%d msg=\"%s\"", data.jobId(), data.target(),
-                    type.type(), data.seq(), e.getMessage());
         }
     }
 

@@ -7,13 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.job.Backoff;
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
-import dev.shoehorn.backup.progress.Details;
-import dev.shoehorn.backup.progress.ErrorInfo;
-import dev.shoehorn.backup.progress.EventType;
+import dev.shoehorn.backup.failure.Backoff;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.failure.Retry;
+import dev.shoehorn.backup.failure.ErrorInfo;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.storage.ReactionRecord;
@@ -40,14 +39,14 @@ public class BackfillTrigger implements Reaction {
     private final SearchApi api;
     private final ReactionRecords records;
     private final ProgressPublisher progress;
-    private final Backoff backoff;
+    private final Retry retry;
 
     public BackfillTrigger(BackfillConfig config, SearchApi api, ReactionRecords records, ProgressPublisher progress) {
         this.config = config;
         this.api = api;
         this.records = records;
         this.progress = progress;
-        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+        this.retry = Retry.of(new Backoff(config.backoffInitial(), config.backoffMax()), config.maxAttempts());
     }
 
     @Override
@@ -90,8 +89,8 @@ public class BackfillTrigger implements Reaction {
             fail(events, claim, e.failure(), started);
             return;
         }
-        events.emit(EventType.BACKFILL_REQUESTED, Details.NONE.restoreJob(restore.restoreJobId())
-                .backfill(accepted.startedAt(), accepted.collections()));
+        events.emit(new ReactionEvents.BackfillRequested(restore.restoreJobId(), accepted.startedAt(),
+                accepted.collections()));
         ReactionRecord requested = saveQuietly(claim.requested(events.lastSeq(), events.attempt(), Instant.now(),
                 accepted.startedAt(), accepted.collections()));
         poll(events, requested);
@@ -120,27 +119,18 @@ public class BackfillTrigger implements Reaction {
 
     /** The POST, retried with backoff while its failures are retryable. */
     private BackfillStarted request(JobEvents events) throws InterruptedException {
-        for (int attempt = 1;; attempt++) {
+        return retry.run(attempt -> {
             events.attempt(attempt);
-            try {
-                return api.requestBackfill();
-            } catch (JobFailedException e) {
-                if (!e.failure().retryable() || attempt >= config.maxAttempts()) {
-                    throw e;
-                }
-                Duration wait = backoff.before(attempt + 1);
-                LOG.infof("job=%s target=%s stage=retrying attempt=%d code=%s wait=%s msg=\"%s\"", events.jobId(),
-                        events.target(), attempt, e.failure().code(), wait, e.failure().message());
-                Thread.sleep(wait.toMillis());
-            }
-        }
+            return api.requestBackfill();
+        }, Retry.THREAD_SLEEP, (attempt, failure, wait) -> LOG.infof(
+                "job=%s target=%s stage=retrying attempt=%d code=%s wait=%s msg=\"%s\"", events.jobId(),
+                events.target(), attempt, failure.code(), wait, failure.message()));
     }
 
     /** Polls until the backfill is no longer running or the timeout (counted from the request) has passed. */
     private void poll(JobEvents events, ReactionRecord record) throws InterruptedException {
         Instant requestedAt = record.requestedAt() == null ? record.claimedAt() : record.requestedAt();
         Instant deadline = requestedAt.plus(config.timeout());
-        Details done = Details.NONE.restoreJob(record.restoreJobId());
         while (true) {
             Instant now = Instant.now();
             if (!now.isBefore(deadline)) {
@@ -170,7 +160,7 @@ public class BackfillTrigger implements Reaction {
             }
             Duration took = Duration.between(requestedAt, Instant.now());
             if ("completed".equalsIgnoreCase(status)) {
-                events.emit(EventType.BACKFILL_COMPLETED, done.duration(took.toMillis()));
+                events.emit(new ReactionEvents.BackfillCompleted(record.restoreJobId(), took.toMillis()));
                 saveQuietly(record.moved(State.COMPLETED, events.lastSeq(), events.attempt(), Instant.now()));
             } else {
                 fail(events, record, Failure.retryable(ErrorCode.BACKFILL_FAILED,
@@ -187,8 +177,8 @@ public class BackfillTrigger implements Reaction {
 
     private void fail(JobEvents events, ReactionRecord record, Failure failure, Duration took)
             throws InterruptedException {
-        events.emit(EventType.BACKFILL_FAILED, Details.NONE.restoreJob(record.restoreJobId())
-                .error(ErrorInfo.of(failure)).duration(took.toMillis()));
+        events.emit(new ReactionEvents.BackfillFailed(record.restoreJobId(), ErrorInfo.of(failure),
+                took.toMillis()));
         saveQuietly(record.moved(State.FAILED, events.lastSeq(), events.attempt(), Instant.now()));
     }
 

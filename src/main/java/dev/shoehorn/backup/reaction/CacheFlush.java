@@ -8,12 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.job.Backoff;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
-import dev.shoehorn.backup.progress.Details;
-import dev.shoehorn.backup.progress.ErrorInfo;
-import dev.shoehorn.backup.progress.EventType;
+import dev.shoehorn.backup.failure.Backoff;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.ErrorInfo;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.failure.Retry;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.storage.ReactionRecord;
@@ -36,15 +36,16 @@ public class CacheFlush implements Reaction {
     private final RedisCache cache;
     private final ReactionRecords records;
     private final ProgressPublisher progress;
-    private final Backoff backoff;
+    private final Retry retry;
 
     public CacheFlush(CacheFlushConfig config, RedisCache cache, ReactionRecords records, ProgressPublisher progress) {
         this.config = config;
         this.cache = cache;
         this.records = records;
         this.progress = progress;
-        this.backoff = new Backoff(config.backoffInitial(),
-                config.backoffInitial().compareTo(MAX_WAIT) > 0 ? config.backoffInitial() : MAX_WAIT);
+        this.retry = Retry.of(new Backoff(config.backoffInitial(),
+                config.backoffInitial().compareTo(MAX_WAIT) > 0 ? config.backoffInitial() : MAX_WAIT),
+                config.maxAttempts());
     }
 
     @Override
@@ -72,15 +73,15 @@ public class CacheFlush implements Reaction {
         JobEvents events = progress.job(jobId, restore.commandId(), restore.target());
         FlushMode mode = config.mode();
         long started = System.nanoTime();
-        Details details = Details.NONE.restoreJob(restore.restoreJobId());
         State outcome;
         try {
             long removed = flush(events, mode);
-            events.emit(EventType.CACHE_FLUSHED, details.cache(mode.label(), removed).duration(millisSince(started)));
+            events.emit(new ReactionEvents.CacheFlushed(restore.restoreJobId(), mode.label(), removed,
+                    millisSince(started)));
             outcome = State.COMPLETED;
         } catch (JobFailedException e) {
-            events.emit(EventType.CACHE_FLUSH_FAILED, details.cache(mode.label(), null)
-                    .error(ErrorInfo.of(e.failure())).duration(millisSince(started)));
+            events.emit(new ReactionEvents.CacheFlushFailed(restore.restoreJobId(), mode.label(),
+                    ErrorInfo.of(e.failure()), millisSince(started)));
             outcome = State.FAILED;
         }
         try {
@@ -93,29 +94,20 @@ public class CacheFlush implements Reaction {
     }
 
     private long flush(JobEvents events, FlushMode mode) throws InterruptedException {
-        for (int attempt = 1;; attempt++) {
+        return retry.run(attempt -> {
             events.attempt(attempt);
-            try {
-                return switch (mode) {
-                    case FLUSHDB -> cache.flushDatabase(config.database());
-                    case PATTERNS -> cache.unlinkMatching(config.database(), patterns(), config.scanCount());
-                };
-            } catch (JobFailedException e) {
-                Failure failure = e.failure();
-                if (!failure.retryable() || attempt >= config.maxAttempts()) {
-                    throw e;
-                }
-                Duration wait = backoff.before(attempt + 1);
-                LOG.infof("job=%s target=%s stage=retrying attempt=%d code=%s wait=%s msg=\"%s\"", events.jobId(),
-                        events.target(), attempt, failure.code(), wait, failure.message());
-                Thread.sleep(wait.toMillis());
-            }
-        }
+            return switch (mode) {
+                case FLUSHDB -> cache.flushDatabase(config.database());
+                case PATTERNS -> cache.unlinkMatching(config.database(), patterns(), config.scanCount());
+            };
+        }, Retry.THREAD_SLEEP, (attempt, failure, wait) -> LOG.infof(
+                "job=%s target=%s stage=retrying attempt=%d code=%s wait=%s msg=\"%s\"", events.jobId(),
+                events.target(), attempt, failure.code(), wait, failure.message()));
     }
 
     private List<String> patterns() {
         return config.patterns().filter(p -> !p.isEmpty()).orElseThrow(() -> new JobFailedException(
-                Failure.permanent(dev.shoehorn.backup.job.ErrorCode.CACHE_FLUSH_FAILED,
+                Failure.permanent(ErrorCode.CACHE_FLUSH_FAILED,
                         "mode patterns needs backup.reactions.cache.patterns")));
     }
 

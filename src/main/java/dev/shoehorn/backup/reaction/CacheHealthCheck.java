@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.failure.JobFailedException;
 
 /**
  * Ready when Redis answers PING, asked only where the cache-flush reaction runs: a worker without

@@ -8,7 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.failure.Backoff;
+import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.failure.Retry;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.ReactionRecord;
 
@@ -23,8 +25,8 @@ import dev.shoehorn.backup.storage.ReactionRecord;
 public class ReactionRecords {
 
     private static final Logger LOG = Logger.getLogger(ReactionRecords.class);
-    private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
-    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+    private static final Retry PATIENTLY = Retry.untilStopped(new Backoff(Duration.ofSeconds(1),
+            Duration.ofSeconds(30)));
 
     private final ArchiveStore store;
 
@@ -63,19 +65,8 @@ public class ReactionRecords {
 
     private static <T> T patiently(String reaction, String restoreJobId, String action, Supplier<T> call)
             throws InterruptedException {
-        Duration wait = FIRST_WAIT;
-        while (true) {
-            try {
-                return call.get();
-            } catch (JobFailedException e) {
-                if (!e.failure().retryable()) {
-                    throw e;
-                }
-                LOG.warnf("reaction=%s restoreJob=%s stage=record-%s-retry code=%s wait=%s msg=\"%s\"", reaction,
-                        restoreJobId, action, e.failure().code(), wait, e.failure().message());
-            }
-            Thread.sleep(wait.toMillis());
-            wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
-        }
+        return PATIENTLY.run(attempt -> call.get(), Retry.THREAD_SLEEP, (attempt, failure, wait) -> LOG.warnf(
+                "reaction=%s restoreJob=%s stage=record-%s-retry code=%s wait=%s msg=\"%s\"", reaction, restoreJobId,
+                action, failure.code(), wait, failure.message()));
     }
 }

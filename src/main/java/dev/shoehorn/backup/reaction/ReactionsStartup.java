@@ -9,7 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.job.Redactor;
+import dev.shoehorn.backup.failure.Redactor;
 import io.quarkus.runtime.StartupEvent;
 
 /**

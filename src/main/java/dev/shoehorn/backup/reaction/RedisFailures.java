@@ -1,7 +1,7 @@
 package dev.shoehorn.backup.reaction;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
 
 /**
  * Sorts Redis errors: an error reply of the server (unknown or renamed command, NOAUTH, a database

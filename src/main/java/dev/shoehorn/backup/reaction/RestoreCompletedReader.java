@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.progress.EventType;
-import dev.shoehorn.backup.progress.PostRestore;
+import dev.shoehorn.backup.restore.PostRestore;
 
 /**
  * Picks {@code restore.completed} events out of the progress topic. Everything else there (backup

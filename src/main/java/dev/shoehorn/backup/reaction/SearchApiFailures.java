@@ -3,8 +3,8 @@ package dev.shoehorn.backup.reaction;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
 
 /**
  * Sorts answers and errors of the search API into retryable and permanent failures: the server

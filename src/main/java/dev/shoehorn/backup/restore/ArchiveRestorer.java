@@ -9,13 +9,11 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.shoehorn.backup.command.RestoreCommand;
+import dev.shoehorn.backup.command.CommandJob;
 import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
-import dev.shoehorn.backup.progress.Details;
-import dev.shoehorn.backup.progress.EventType;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressConfig;
 import dev.shoehorn.backup.storage.ArchiveStore;
@@ -51,7 +49,10 @@ public class ArchiveRestorer {
         this.progressConfig = progressConfig;
     }
 
-    public void restore(RestoreCommand command, Target target, JobEvents events, Cancellation cancellation) {
+    public void restore(RestoreCommand command, CommandJob job) {
+        Target target = job.target();
+        JobEvents events = job.events();
+        Cancellation cancellation = job.cancellation();
         Manifest manifest = command.manifest();
         PgTools.Installation tools = toolsFor(target, manifest);
         long stored = store.size(manifest.archiveKey()).orElseThrow(() -> corrupt(manifest.archiveKey()
@@ -59,12 +60,11 @@ public class ArchiveRestorer {
         if (stored != manifest.bytes()) {
             throw corrupt(manifest.archiveKey() + " has " + stored + " bytes, its manifest says " + manifest.bytes());
         }
-        events.emit(EventType.RESTORE_STARTED, Details.NONE.sourceTarget(command.sourceTarget())
-                .archive(manifest.archive()).bytes(0, manifest.bytes(), 0));
+        events.emit(new RestoreEvents.Started(command.sourceTarget(), manifest.archive(), 0, manifest.bytes(), 0));
 
         try (ToolProcess pgRestore = ToolProcess.start(command(tools, target), target, cancellation,
                 ToolProcess.Stdout.DISCARD)) {
-            boolean fed = feed(manifest, pgRestore, events, cancellation);
+            boolean fed = feed(manifest, pgRestore, job);
             int exit = pgRestore.waitFor();
             cancellation.check();
             if (!fed || exit != 0) {
@@ -91,7 +91,9 @@ public class ArchiveRestorer {
      * hashed, so that a corrupt archive is reported as such rather than as pg_restore's error.
      * Returns false when pg_restore stopped reading (its exit code and stderr say why).
      */
-    private boolean feed(Manifest manifest, ToolProcess pgRestore, JobEvents events, Cancellation cancellation) {
+    private boolean feed(Manifest manifest, ToolProcess pgRestore, CommandJob job) {
+        JobEvents events = job.events();
+        Cancellation cancellation = job.cancellation();
         MessageDigest sha256 = Sha256.digest();
         byte[] held = new byte[CHUNK];
         byte[] next = new byte[CHUNK];
@@ -119,7 +121,7 @@ public class ArchiveRestorer {
                 long now = System.nanoTime();
                 if (now - lastEvent >= interval) {
                     lastEvent = now;
-                    events.emit(EventType.RESTORE_PROGRESS, Details.NONE.bytes(bytes, manifest.bytes(),
+                    events.emit(new RestoreEvents.Progress(bytes, manifest.bytes(),
                             (int) Math.min(99, bytes * 100 / Math.max(1, manifest.bytes()))));
                 }
             }
@@ -137,8 +139,9 @@ public class ArchiveRestorer {
         if (!reading) {
             return false;
         }
-        events.emit(EventType.RESTORE_VERIFIED, Details.NONE.archive(manifest.archive())
-                .bytes(bytes, manifest.bytes(), 99));
+        events.emit(new RestoreEvents.Verified(manifest.archive(), bytes, manifest.bytes(), 99));
+        // The last bytes let pg_restore commit: only while this job still holds the target.
+        job.lock().ensureHeld();
         boolean fed = heldLength < 0 || write(stdin, held, heldLength);
         try {
             stdin.close();

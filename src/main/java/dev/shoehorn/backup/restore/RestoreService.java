@@ -1,30 +1,34 @@
 package dev.shoehorn.backup.restore;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.shoehorn.backup.command.CommandConfig;
+import dev.shoehorn.backup.command.CommandEvents;
+import dev.shoehorn.backup.command.CommandJob;
 import dev.shoehorn.backup.command.CommandKind;
-import dev.shoehorn.backup.command.RestoreCommand;
-import dev.shoehorn.backup.command.RestoreCommandParser;
-import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.job.JobAttempts;
-import dev.shoehorn.backup.job.JobOutcome;
-import dev.shoehorn.backup.progress.Details;
+import dev.shoehorn.backup.command.Rejection;
+import dev.shoehorn.backup.command.RejectedException;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.ErrorInfo;
+import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.progress.EventType;
-import dev.shoehorn.backup.progress.JobEvents;
+import dev.shoehorn.backup.progress.StageEvent;
+import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.CommandRecord;
+import dev.shoehorn.backup.storage.Manifest;
 import dev.shoehorn.backup.target.Target;
-import dev.shoehorn.backup.target.TargetLock;
 import dev.shoehorn.backup.target.TargetRegistry;
 
 /**
- * A restore job: under the target's lock (shared with backups), the archive is verified and
- * applied in one transaction, then migrations (when asked) and the row-level-security check
- * follow. {@code restore.completed} carries the post-restore steps that the reactions act on.
+ * Restores as a kind of command. The guard rails run at admission, before anything touches the
+ * target: restorable, confirmed when protected, an allowed source, an archive that exists and is
+ * complete. The work: the verified archive applied in one transaction, then migrations (when
+ * asked) and the row-level-security check. A job that finds the archive applied already (an
+ * earlier job of the command failed or died after applying it) resumes with the remaining steps.
  */
 @ApplicationScoped
 public class RestoreService implements CommandKind<RestoreCommand> {
@@ -32,99 +36,131 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     static final String KIND = "restore";
 
     private final RestoreCommandParser parser;
+    private final CommandConfig commands;
+    private final RestoreConfig config;
     private final TargetRegistry targets;
-    private final TargetLock locks;
     private final ArchiveStore store;
     private final ArchiveRestorer restorer;
     private final Migrations migrations;
     private final RlsCheck rls;
-    private final JobAttempts attempts;
 
-    public RestoreService(RestoreCommandParser parser, TargetRegistry targets, TargetLock locks, ArchiveStore store,
-            ArchiveRestorer restorer, Migrations migrations, RlsCheck rls, JobAttempts attempts) {
+    public RestoreService(RestoreCommandParser parser, CommandConfig commands, RestoreConfig config,
+            TargetRegistry targets, ArchiveStore store, ArchiveRestorer restorer, Migrations migrations, RlsCheck rls) {
         this.parser = parser;
+        this.commands = commands;
+        this.config = config;
         this.targets = targets;
-        this.locks = locks;
         this.store = store;
         this.restorer = restorer;
         this.migrations = migrations;
         this.rls = rls;
-        this.attempts = attempts;
     }
 
     @Override
-    public EventType acceptedType() {
-        return EventType.RESTORE_ACCEPTED;
+    public String name() {
+        return KIND;
     }
 
     @Override
-    public EventType rejectedType() {
-        return EventType.RESTORE_REJECTED;
+    public RestoreCommand read(byte[] value) {
+        return parser.parse(value);
     }
 
     @Override
-    public EventType skippedType() {
-        return EventType.RESTORE_SKIPPED;
-    }
-
-    @Override
-    public RestoreCommand parse(byte[] record) {
-        return parser.parse(record);
-    }
-
-    @Override
-    public String commandId(RestoreCommand command) {
-        return command.commandId().toString();
-    }
-
-    @Override
-    public String target(RestoreCommand command) {
-        return command.target();
-    }
-
-    @Override
-    public Details acceptedDetails(RestoreCommand command) {
-        return Details.NONE.requested(command.requestedBy(), command.reason()).sourceTarget(command.sourceTarget())
-                .archive(command.manifest().archive()).postRestore(command.postRestore());
-    }
-
-    @Override
-    public Optional<CommandRecord> completedRun(RestoreCommand command) {
-        return store.completedRun(command.commandId().toString());
-    }
-
-    @Override
-    public JobOutcome run(RestoreCommand command, JobEvents events, Cancellation cancellation) {
-        long started = System.nanoTime();
+    public RestoreCommand admit(RestoreCommand command) {
         Target target = targets.find(command.target()).orElseThrow();
-        return attempts.run(KIND, events, cancellation, EventType.RESTORE_FAILED,
-                () -> attempt(command, target, events, cancellation, started));
+        if (!target.restorable()) {
+            throw reject(command, ErrorCode.NOT_RESTORABLE, "target " + target.name() + " is not restorable");
+        }
+        if (target.isProtected() && !command.confirm().filter(target.name()::equals).isPresent()) {
+            throw reject(command, ErrorCode.CONFIRMATION_REQUIRED,
+                    "target " + target.name() + " is protected: confirm must equal its name");
+        }
+        if (targets.find(command.sourceTarget()).isEmpty()) {
+            throw reject(command, ErrorCode.UNKNOWN_TARGET,
+                    "sourceTarget " + command.sourceTarget() + " is not configured in this worker");
+        }
+        if (!target.allowedSources().contains(command.sourceTarget())) {
+            throw reject(command, ErrorCode.SOURCE_NOT_ALLOWED, "archives of " + command.sourceTarget()
+                    + " may not be restored into " + target.name() + " (backup.targets." + target.name()
+                    + ".allowed-sources: " + String.join(", ", target.allowedSources()) + ")");
+        }
+        return command.admitted(resolve(command), steps(command, target));
     }
 
-    private JobOutcome attempt(RestoreCommand command, Target target, JobEvents events, Cancellation cancellation,
-            long started) {
-        try (TargetLock.Held lock = locks.acquire(target, events.jobId(), cancellation)) {
-            Optional<CommandRecord> earlier = store.findCommand(command.commandId().toString());
-            if (earlier.isPresent()) {
-                events.emit(EventType.RESTORE_SKIPPED, Details.NONE.originalJob(earlier.get().jobId()));
-                return JobOutcome.SKIPPED;
-            }
-            restorer.restore(command, target, events, cancellation);
-            events.emit(EventType.RESTORE_APPLIED, Details.NONE.archive(command.manifest().archive())
-                    .duration(JobAttempts.millisSince(started)));
-            // From here the archive is committed: a redelivery must never apply it again over newer writes.
-            store.remember(new CommandRecord(command.commandId().toString(), KIND, command.target(),
-                    events.jobId(), command.manifest().archiveKey(), Instant.now()));
-            if (command.postRestore().migrate()) {
-                migrations.run(target, events.jobId(), cancellation);
-                events.emit(EventType.RESTORE_MIGRATED, Details.NONE);
-            }
-            List<String> checked = rls.verify(target, command.manifest().rlsTables());
-            events.emit(EventType.RESTORE_RLS_VERIFIED, Details.NONE.rlsTables(checked));
-            events.emit(EventType.RESTORE_COMPLETED, Details.NONE.sourceTarget(command.sourceTarget())
-                    .archive(command.manifest().archive()).postRestore(command.postRestore())
-                    .duration(JobAttempts.millisSince(started)));
-            return JobOutcome.COMPLETED;
+    /** A step a target does not enable never runs, whatever the command says; a command can only turn one off. */
+    private PostRestore steps(RestoreCommand command, Target target) {
+        PostRestore.Requested asked = command.postRestore();
+        return new PostRestore(asked.migrate().orElse(config.migrate()),
+                target.backfill() && asked.backfill().orElse(true),
+                target.flushCache() && asked.flushCache().orElse(true));
+    }
+
+    private Manifest resolve(RestoreCommand command) {
+        String source = command.sourceTarget();
+        String archive = command.archive();
+        if (RestoreCommand.LATEST.equals(archive)) {
+            return store.latestManifest(source).orElseThrow(() -> reject(command, ErrorCode.ARCHIVE_NOT_FOUND,
+                    "no complete archive of " + source + " exists"));
         }
+        String prefix = store.keys().targetPrefix(source);
+        boolean inside = archive.startsWith(prefix) && archive.endsWith(".dump")
+                && archive.indexOf('/', prefix.length()) < 0 && !archive.contains("..") && !archive.contains("//");
+        if (!inside) {
+            throw reject(command, ErrorCode.ARCHIVE_NOT_FOUND,
+                    "archive must be \"latest\" or a key of a dump directly under " + prefix);
+        }
+        return store.manifest(archive).filter(m -> m.archiveKey().equals(archive) && m.target().equals(source))
+                .orElseThrow(() -> reject(command, ErrorCode.ARCHIVE_NOT_FOUND, "archive " + archive
+                        + " does not exist or is incomplete (no " + ArchiveKeys.MANIFEST_SUFFIX + ")"));
+    }
+
+    private static RejectedException reject(RestoreCommand command, ErrorCode code, String message) {
+        return new RejectedException(new Rejection(code, message, command.commandId().toString(), command.target()));
+    }
+
+    @Override
+    public Duration maxAge() {
+        return commands.restoreMaxAge();
+    }
+
+    @Override
+    public StageEvent accepted(RestoreCommand command) {
+        return new RestoreEvents.Accepted(command.requestedBy(), command.reason(), command.sourceTarget(),
+                command.manifest().archive(), command.steps());
+    }
+
+    @Override
+    public StageEvent rejected(Failure failure) {
+        return new CommandEvents.Rejected(EventType.RESTORE_REJECTED, ErrorInfo.of(failure));
+    }
+
+    @Override
+    public StageEvent skipped(CommandRecord earlier) {
+        return CommandEvents.Skipped.of(EventType.RESTORE_SKIPPED, earlier);
+    }
+
+    @Override
+    public StageEvent failed(Failure failure, long durationMs, boolean targetChanged) {
+        return new RestoreEvents.Failed(ErrorInfo.of(failure), durationMs, targetChanged);
+    }
+
+    @Override
+    public String work(RestoreCommand command, CommandJob job) {
+        Manifest manifest = command.manifest();
+        if (!job.targetChanged()) {
+            restorer.restore(command, job);
+            job.applied();
+            job.events().emit(new RestoreEvents.Applied(manifest.archive(), job.millisSinceStart()));
+        }
+        if (command.steps().migrate()) {
+            migrations.run(job.target(), job.events().jobId(), job.cancellation());
+            job.events().emit(new RestoreEvents.Migrated());
+        }
+        List<String> checked = rls.verify(job.target(), manifest.rlsTables());
+        job.events().emit(new RestoreEvents.RlsVerified(checked));
+        job.events().emit(new RestoreEvents.Completed(command.sourceTarget(), manifest.archive(), command.steps(),
+                job.millisSinceStart()));
+        return manifest.archiveKey();
     }
 }

@@ -7,9 +7,9 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
 
@@ -26,8 +26,8 @@ public class RlsCheck {
         try (Connection connection = Postgres.connect(target)) {
             present = Postgres.rlsTables(connection);
         } catch (SQLException e) {
-            // Permanent: the archive is applied already, so another attempt must not restore it again.
-            throw new JobFailedException(Failure.permanent(ErrorCode.TARGET_UNREACHABLE,
+            // Retryable: another attempt resumes after the applied archive, never applying it again.
+            throw new JobFailedException(Failure.retryable(ErrorCode.TARGET_UNREACHABLE,
                     "the restore is applied, but row-level security of " + target.name() + " could not be checked: "
                             + e.getMessage()), e);
         }

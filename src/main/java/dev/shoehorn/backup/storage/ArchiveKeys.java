@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 /**
  * The archive layout of the contract: {@code <prefix>/<target>/<target>_<YYYYmmdd_HHMMSS>.dump}
  * (UTC) with {@code <key>.manifest.json} beside it. Idempotency records live under
- * {@code <prefix>/.commands/}, the records of post-restore reactions under
+ * {@code <prefix>/.commands/<kind>/<target>/}, the records of post-restore reactions under
  * {@code <prefix>/.reactions/<reaction>/}: names no target can have.
  */
 public record ArchiveKeys(String prefix) {
@@ -37,8 +37,9 @@ public record ArchiveKeys(String prefix) {
         return archiveKey + MANIFEST_SUFFIX;
     }
 
-    public String command(String commandId) {
-        return join(".commands/" + commandId + ".json");
+    /** The idempotency record of a command: (kind, target, commandId) is one command. */
+    public String command(String kind, String target, String commandId) {
+        return join(".commands/" + kind + "/" + target + "/" + commandId + ".json");
     }
 
     /** The record of one reaction ({@code backfill}, {@code cache-flush}) to one restore job. */

@@ -17,9 +17,9 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
 
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -124,39 +124,20 @@ public class ArchiveStore {
         return getJson(ArchiveKeys.manifestOf(archiveKey), Manifest.class);
     }
 
-    public Optional<CommandRecord> findCommand(String commandId) {
-        return getJson(keys.command(commandId), CommandRecord.class);
+    public Optional<CommandRecord> findCommand(String kind, String target, String commandId) {
+        return getJson(keys.command(kind, target, commandId), CommandRecord.class);
+    }
+
+    public void saveCommand(CommandRecord record) {
+        putJson(keys.command(record.kind(), record.target(), record.commandId()), record);
     }
 
     /**
-     * The record of an earlier completed run of this command, if storage can tell now. A storage
-     * error here only skips the fast path: jobs check again under the target's lock.
+     * Writes the first record of a command, unless one exists (a conditional write): returns false
+     * when another job's record was there first.
      */
-    public Optional<CommandRecord> completedRun(String commandId) {
-        try {
-            return findCommand(commandId);
-        } catch (RuntimeException e) {
-            LOG.warnf(
-                    "command=%s stage=idempotency-check-deferred msg=\"%s\"", commandId, e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    public void recordCommand(CommandRecord record) {
-        putJson(keys.command(record.commandId()), record);
-    }
-
-    /**
-     * Records a command as done once its work is committed. A failure here does not fail the job
-     * (its result already counts); it only leaves a redelivery of the same command able to run.
-     */
-    public void remember(CommandRecord record) {
-        try {
-            recordCommand(record);
-        } catch (RuntimeException e) {
-            LOG.warnf("job=%s target=%s stage=idempotency-record-failed msg=\"%s\"", record.jobId(), record.target(),
-                    e.getMessage());
-        }
+    public boolean claimCommand(CommandRecord record) {
+        return putJsonIfAbsent(keys.command(record.kind(), record.target(), record.commandId()), record);
     }
 
     /** The record of a reaction to a restore job, if one was written. */
@@ -228,6 +209,28 @@ public class ArchiveStore {
             byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
             s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType("application/json"),
                     RequestBody.fromBytes(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("writing " + key, e);
+        }
+    }
+
+    /**
+     * {@code If-None-Match: *}: the write happens only if nothing is stored under the key. A store
+     * that answers 412 (or 409 for a concurrent conditional write) had the key already.
+     */
+    private boolean putJsonIfAbsent(String key, Object value) {
+        try {
+            byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+            s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType("application/json").ifNoneMatch("*"),
+                    RequestBody.fromBytes(body));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw StorageFailures.of("writing " + key, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {

@@ -2,10 +2,64 @@ package dev.shoehorn.backup.storage;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.shoehorn.backup.failure.Failure;
+
 /**
- * The idempotency record of a completed command, kept in object storage beside the archives so
- * that it outlives worker restarts and is shared by every replica.
+ * The idempotency record of one command, (kind, target, commandId), kept in object storage beside
+ * the archives so that it outlives worker restarts and is shared by every replica. A job claims
+ * it before its work and finishes it after its terminal event; every terminal outcome, failures
+ * included, is recorded.
  */
-public record CommandRecord(String commandId, String kind, String target, String jobId, String archiveKey,
-        Instant completedAt) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CommandRecord(
+        String kind,
+        String target,
+        String commandId,
+        String jobId,
+        State state,
+        String archiveKey,
+        String errorCode,
+        String errorMessage,
+        Instant claimedAt,
+        Instant updatedAt) {
+
+    /** Where a command stands. */
+    public enum State {
+        /** A job works on it; if that job died, a redelivery finds out how far it got. */
+        CLAIMED,
+        /** A restore's archive is applied to the target; the remaining steps resume on a redelivery. */
+        APPLIED,
+        COMPLETED,
+        FAILED;
+
+        public boolean isFinal() {
+            return this == COMPLETED || this == FAILED;
+        }
+    }
+
+    public static CommandRecord claim(String kind, String target, String commandId, String jobId, Instant now) {
+        return new CommandRecord(kind, target, commandId, jobId, State.CLAIMED, null, null, null, now, now);
+    }
+
+    /** This record taken over by job {@code newJobId}, keeping how far the command got. */
+    public CommandRecord takenOverBy(String newJobId, Instant now) {
+        return new CommandRecord(kind, target, commandId, newJobId, state, archiveKey, errorCode, errorMessage, now,
+                now);
+    }
+
+    public CommandRecord withArchive(String key, Instant now) {
+        return new CommandRecord(kind, target, commandId, jobId, state, key, errorCode, errorMessage, claimedAt, now);
+    }
+
+    public CommandRecord moved(State next, Instant now) {
+        return new CommandRecord(kind, target, commandId, jobId, next, archiveKey, null, null, claimedAt, now);
+    }
+
+    /** The job failed: a final FAILED record, or, for a restore already applied, APPLIED with the failure noted. */
+    public CommandRecord failed(Failure failure, boolean resumable, Instant now) {
+        return new CommandRecord(kind, target, commandId, jobId, resumable ? State.APPLIED : State.FAILED, archiveKey,
+                failure.code().name(), failure.message(), claimedAt, now);
+    }
 }

@@ -1,8 +1,8 @@
 package dev.shoehorn.backup.storage;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /** Sorts object-store errors into retryable and permanent ones. */

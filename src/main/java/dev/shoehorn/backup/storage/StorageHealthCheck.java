@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.shoehorn.backup.job.Redactor;
+import dev.shoehorn.backup.failure.Redactor;
 
 /** Ready when the archive bucket answers. */
 @Readiness

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-import dev.shoehorn.backup.job.Redactor;
+import dev.shoehorn.backup.failure.Redactor;
 
 /**
  * Drains a child's stderr (or merged output) on a thread of its own (a full pipe would stall the child) and keeps

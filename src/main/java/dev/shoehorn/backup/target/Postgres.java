@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
 
 /** JDBC access to a target, with the password passed as a property and never in the URL. */
 public final class Postgres {

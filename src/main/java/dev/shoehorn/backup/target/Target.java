@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import dev.shoehorn.backup.job.Redactor;
+import dev.shoehorn.backup.failure.Redactor;
 
 /**
  * One database the worker may back up or restore, as configured. Holds the secret, so it has no
@@ -29,6 +29,9 @@ public final class Target {
     private final boolean isProtected;
     private final boolean restorable;
     private final java.util.List<String> migrateCommand;
+    private final java.util.List<String> allowedSources;
+    private final boolean backfill;
+    private final boolean flushCache;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -45,6 +48,9 @@ public final class Target {
         this.isProtected = config.isProtected();
         this.restorable = config.restorable();
         this.migrateCommand = config.migrateCommand().map(java.util.List::copyOf).orElse(java.util.List.of());
+        this.allowedSources = config.allowedSources().map(java.util.List::copyOf).orElse(java.util.List.of(name));
+        this.backfill = config.backfill();
+        this.flushCache = config.flushCache();
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -83,6 +89,21 @@ public final class Target {
     /** The configured migration command; empty when none is configured. */
     public java.util.List<String> migrateCommand() {
         return migrateCommand;
+    }
+
+    /** Targets whose archives may be restored into this one (by default only its own). */
+    public java.util.List<String> allowedSources() {
+        return allowedSources;
+    }
+
+    /** Whether restores into this target trigger the backfill reaction. */
+    public boolean backfill() {
+        return backfill;
+    }
+
+    /** Whether restores into this target trigger the cache-flush reaction. */
+    public boolean flushCache() {
+        return flushCache;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

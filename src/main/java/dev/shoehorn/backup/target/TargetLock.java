@@ -11,9 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
-import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
 
 /**
  * One job per target at a time, across every worker replica: a session-level PostgreSQL advisory
@@ -32,6 +32,10 @@ public class TargetLock {
     public interface Held extends AutoCloseable {
         @Override
         void close();
+
+        /** Re-checks, right before a commit step, that the lock's session still holds it. */
+        default void ensureHeld() {
+        }
     }
 
     public Held acquire(Target target, String job, Cancellation cancellation) {

@@ -1,6 +1,8 @@
 package dev.shoehorn.backup.target;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -15,6 +17,13 @@ public class TargetRegistry {
 
     public TargetRegistry(TargetsConfig config) {
         config.all().forEach((name, target) -> targets.put(name, new Target(name, target)));
+        List<String> problems = new ArrayList<>();
+        targets.values().forEach(t -> t.allowedSources().stream().filter(s -> !targets.containsKey(s))
+                .forEach(s -> problems.add("backup.targets." + t.name() + ".allowed-sources names " + s
+                        + ", which is not a configured target")));
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid target configuration: " + String.join("; ", problems));
+        }
     }
 
     public Optional<Target> find(String name) {

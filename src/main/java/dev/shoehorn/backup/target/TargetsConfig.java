@@ -59,5 +59,23 @@ public interface TargetsConfig {
          * settings as libpq variables ({@code PGHOST}…, the password in {@code PGPASSFILE}).
          */
         Optional<java.util.List<String>> migrateCommand();
+
+        /**
+         * Targets whose archives may be restored into this one ({@code sourceTarget}); unset means
+         * only its own. Each must be a configured target.
+         */
+        Optional<java.util.List<String>> allowedSources();
+
+        /**
+         * Whether restores into this target ask the search re-index (backfill) reaction to run;
+         * a command can turn it off, never on. Off for scratch and staging databases, so that
+         * restoring them never re-indexes production search.
+         */
+        @WithDefault("false")
+        boolean backfill();
+
+        /** Whether restores into this target ask the cache-flush reaction to run; as {@code backfill}. */
+        @WithDefault("false")
+        boolean flushCache();
     }
 }

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.shoehorn.backup.job.Redactor;
+import dev.shoehorn.backup.failure.Redactor;
 
 /** Ready when every configured target database accepts a connection; reports each by name. */
 @Readiness

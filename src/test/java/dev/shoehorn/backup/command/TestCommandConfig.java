@@ -1,6 +1,8 @@
 package dev.shoehorn.backup.command;
 
-/** Command limits for unit tests, without a running configuration. */
+import java.time.Duration;
+
+/** Command limits for unit tests, without a running configuration: the documented defaults. */
 public final class TestCommandConfig {
 
     private TestCommandConfig() {
@@ -16,6 +18,21 @@ public final class TestCommandConfig {
             @Override
             public int maxRecordBytes() {
                 return maxRecordBytes;
+            }
+
+            @Override
+            public Duration backupMaxAge() {
+                return Duration.ofHours(24);
+            }
+
+            @Override
+            public Duration restoreMaxAge() {
+                return Duration.ofHours(1);
+            }
+
+            @Override
+            public Duration clockSkew() {
+                return Duration.ofMinutes(5);
             }
         };
     }

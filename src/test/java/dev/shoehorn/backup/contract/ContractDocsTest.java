@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.shoehorn.backup.job.ErrorCode;
+import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.progress.CloudEvent;
 import dev.shoehorn.backup.progress.EventType;
 import tools.jackson.databind.JsonNode;

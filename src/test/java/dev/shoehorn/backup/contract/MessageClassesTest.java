@@ -23,19 +23,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import dev.shoehorn.backup.backup.BackupEvents;
+import dev.shoehorn.backup.command.CommandEvents;
 import dev.shoehorn.backup.command.RejectedException;
 import dev.shoehorn.backup.command.Rejection;
-import dev.shoehorn.backup.command.RestoreCommand;
-import dev.shoehorn.backup.command.RestoreCommandParser;
 import dev.shoehorn.backup.command.TestCommandConfig;
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.ErrorInfo;
+import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.progress.CloudEvent;
-import dev.shoehorn.backup.progress.Details;
-import dev.shoehorn.backup.progress.ErrorInfo;
-import dev.shoehorn.backup.progress.EventData;
+import dev.shoehorn.backup.progress.EventEnvelope;
 import dev.shoehorn.backup.progress.EventType;
+import dev.shoehorn.backup.progress.StageEvent;
+import dev.shoehorn.backup.reaction.ReactionEvents;
+import dev.shoehorn.backup.restore.RestoreCommand;
+import dev.shoehorn.backup.restore.RestoreCommandParser;
 import dev.shoehorn.backup.restore.RestoreConfig;
+import dev.shoehorn.backup.restore.RestoreEvents;
 import dev.shoehorn.backup.restore.RestoreService;
 import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveRef;
@@ -82,41 +86,36 @@ class MessageClassesTest {
     /** What each stage of CommandIntake, DumpStreamer and BackupService puts into its backup event; then the restore's. */
     static Stream<Arguments> events() {
         ErrorInfo storage = ErrorInfo.of(Failure.retryable(ErrorCode.STORAGE_ERROR, "uploading: 503"));
+        CommandRecord earlier = CommandRecord.claim("backup", TARGET, COMMAND, UUID.randomUUID().toString(),
+                Instant.now()).moved(CommandRecord.State.FAILED, Instant.now());
         return Stream.concat(Stream.of(
-                event(EventType.BACKUP_ACCEPTED, 1, Details.NONE.requested("ops-cli:alice", "before upgrade")),
-                event(EventType.BACKUP_ACCEPTED, 1, Details.NONE.requested("scheduler", null)),
-                event(EventType.BACKUP_SKIPPED, 1, Details.NONE.originalJob(UUID.randomUUID().toString())),
-                event(EventType.BACKUP_STARTED, 2, Details.NONE.bytes(0, 52_428_800, 0)),
-                event(EventType.BACKUP_PROGRESS, 3, Details.NONE.bytes(13_107_200, 52_428_800, 25)),
-                event(EventType.BACKUP_UPLOADED, 4, Details.NONE.bytes(ARCHIVE.bytes(), ARCHIVE.bytes(), 100)
-                        .archive(ARCHIVE)),
-                event(EventType.BACKUP_COMPLETED, 5, Details.NONE.archive(ARCHIVE).duration(95_123)),
-                event(EventType.BACKUP_FAILED, 5, Details.NONE.error(storage).duration(12_345)),
-                Arguments.of(EventType.BACKUP_REJECTED, new CloudEvent(CloudEvent.SPEC_VERSION,
-                        UUID.randomUUID().toString(), "backup-worker/test", EventType.BACKUP_REJECTED.type(), null,
-                        now(), "application/json", new EventData(JOB, null, null, 1, 1, Details.NONE
-                                .error(new ErrorInfo(ErrorCode.INVALID_JSON.name(), "the record is not JSON",
-                                        false)))))),
+                event(1, new BackupEvents.Accepted("ops-cli:alice", "before upgrade")),
+                event(1, new BackupEvents.Accepted("scheduler", null)),
+                event(1, CommandEvents.Skipped.of(EventType.BACKUP_SKIPPED, earlier)),
+                event(2, new BackupEvents.Started(0, 52_428_800, 0)),
+                event(3, new BackupEvents.Progress(13_107_200, 52_428_800, 25)),
+                event(4, new BackupEvents.Uploaded(ARCHIVE.bytes(), ARCHIVE.bytes(), 100, ARCHIVE)),
+                event(5, new BackupEvents.Completed(ARCHIVE, 95_123)),
+                event(5, new BackupEvents.Failed(storage, 12_345)),
+                envelope(JOB, null, null, 1, new CommandEvents.Rejected(EventType.BACKUP_REJECTED,
+                        new ErrorInfo(ErrorCode.INVALID_JSON.name(), "the record is not JSON", false)))),
                 restoreEvents());
     }
 
     /**
      * What each stage of CommandIntake, RestoreService and ArchiveRestorer puts into its event, built
-     * from the RestoreCommand that RestoreCommandParser makes of the contract's example; and what
-     * the reactions to restore.completed put into theirs (built with the withers they use).
+     * from the RestoreCommand that the worker makes of the contract's example; and what the
+     * reactions to restore.completed put into theirs.
      */
     static Stream<Arguments> restoreEvents() {
-        RestoreCommandParser parser = restoreParser();
-        RestoreCommand command = parser.parse(bytes(RESTORE_RECORD));
-        RestoreCommand withReason = parser.parse(bytes(RESTORE_RECORD.replace("}}",
-                "},\"reason\":\"refresh staging\"}")));
+        RestoreService service = restoreService();
+        RestoreCommand command = service.admit(restoreParser().parse(bytes(RESTORE_RECORD)));
+        RestoreCommand withReason = service.admit(restoreParser().parse(bytes(RESTORE_RECORD.replace("}}",
+                "},\"reason\":\"refresh staging\"}"))));
         String commandId = command.commandId().toString();
         String target = command.target();
         ArchiveRef archive = command.manifest().archive();
         long size = archive.bytes();
-        // accepted: exactly what RestoreService tells CommandIntake to put into it
-        RestoreService service = new RestoreService(null, null, null, null, null, null, null, null);
-        // rejected: as CommandIntake reports a Rejection, with and without the command's identity
         ErrorInfo confirmation = ErrorInfo.of(new Rejection(ErrorCode.CONFIRMATION_REQUIRED,
                 "target shoehorn_staging is protected: confirm must equal its name", commandId, target).failure());
         ErrorInfo storageRefused = ErrorInfo.of(new Rejection(ErrorCode.STORAGE_ERROR,
@@ -129,42 +128,45 @@ class MessageClassesTest {
                 "the re-index did not finish in time"));
         ErrorInfo cacheFailed = ErrorInfo.of(Failure.retryable(ErrorCode.CACHE_FLUSH_FAILED,
                 "the cache refused the connection"));
-        Details reaction = Details.NONE.restoreJob(RESTORE_JOB);
+        CommandRecord earlier = CommandRecord.claim("restore", target, commandId, UUID.randomUUID().toString(),
+                Instant.now()).moved(CommandRecord.State.COMPLETED, Instant.now());
         return Stream.of(
-                restoreEvent(EventType.RESTORE_ACCEPTED, 1, service.acceptedDetails(command), commandId, target),
-                restoreEvent(EventType.RESTORE_ACCEPTED, 1, service.acceptedDetails(withReason), commandId, target),
-                restoreEvent(EventType.RESTORE_REJECTED, 1, Details.NONE.error(confirmation), commandId, target),
-                restoreEvent(EventType.RESTORE_REJECTED, 1, Details.NONE.error(storageRefused), null, null),
-                restoreEvent(EventType.RESTORE_SKIPPED, 1, Details.NONE.originalJob(new CommandRecord(commandId,
-                        "restore", target, UUID.randomUUID().toString(), archive.key(), Instant.now()).jobId()),
-                        commandId, target),
-                restoreEvent(EventType.RESTORE_STARTED, 2, Details.NONE.sourceTarget(command.sourceTarget())
-                        .archive(archive).bytes(0, size, 0), commandId, target),
-                restoreEvent(EventType.RESTORE_PROGRESS, 3, Details.NONE.bytes(size / 4, size,
-                        (int) Math.min(99, size / 4 * 100 / Math.max(1, size))), commandId, target),
-                restoreEvent(EventType.RESTORE_VERIFIED, 4, Details.NONE.archive(archive).bytes(size, size, 99),
-                        commandId, target),
-                restoreEvent(EventType.RESTORE_APPLIED, 5, Details.NONE.archive(archive).duration(58_210),
-                        commandId, target),
-                restoreEvent(EventType.RESTORE_MIGRATED, 6, Details.NONE, commandId, target),
-                restoreEvent(EventType.RESTORE_RLS_VERIFIED, 7,
-                        Details.NONE.rlsTables(command.manifest().rlsTables()), commandId, target),
-                restoreEvent(EventType.RESTORE_RLS_VERIFIED, 6, Details.NONE.rlsTables(List.of()), commandId, target),
-                restoreEvent(EventType.RESTORE_COMPLETED, 8, Details.NONE.sourceTarget(command.sourceTarget())
-                        .archive(archive).postRestore(command.postRestore()).duration(61_234), commandId, target),
-                restoreEvent(EventType.RESTORE_FAILED, 4, Details.NONE.error(corrupt).duration(41_877), commandId,
-                        target),
-                restoreEvent(EventType.RESTORE_FAILED, 7, Details.NONE.error(rlsMissing).duration(60_112), commandId,
-                        target),
-                reactionEvent(EventType.BACKFILL_REQUESTED, 1, reaction.backfill("2026-11-28T03:05:12Z",
-                        List.of("documents", "projects")), commandId, target),
-                reactionEvent(EventType.BACKFILL_REQUESTED, 1, reaction.backfill(null, null), commandId, target),
-                reactionEvent(EventType.BACKFILL_COMPLETED, 2, reaction.duration(183_000), commandId, target),
-                reactionEvent(EventType.BACKFILL_COMPLETED, 2, reaction, commandId, target),
-                reactionEvent(EventType.BACKFILL_FAILED, 2, reaction.error(backfillTimeout), commandId, target),
-                reactionEvent(EventType.CACHE_FLUSHED, 1, reaction.cache("flushdb", 18_234L), commandId, target),
-                reactionEvent(EventType.CACHE_FLUSHED, 1, reaction.cache("patterns", 0L), commandId, target),
-                reactionEvent(EventType.CACHE_FLUSH_FAILED, 1, reaction.error(cacheFailed), commandId, target));
+                envelope(RESTORE_JOB, commandId, target, 1, service.accepted(command)),
+                envelope(RESTORE_JOB, commandId, target, 1, service.accepted(withReason)),
+                envelope(RESTORE_JOB, commandId, target, 1, service.rejected(Failure.permanent(
+                        ErrorCode.CONFIRMATION_REQUIRED, confirmation.message()))),
+                envelope(RESTORE_JOB, null, null, 1, new CommandEvents.Rejected(EventType.RESTORE_REJECTED,
+                        storageRefused)),
+                envelope(RESTORE_JOB, commandId, target, 1, service.skipped(earlier)),
+                envelope(RESTORE_JOB, commandId, target, 2, new RestoreEvents.Started(command.sourceTarget(), archive,
+                        0, size, 0)),
+                envelope(RESTORE_JOB, commandId, target, 3, new RestoreEvents.Progress(size / 4, size, 25)),
+                envelope(RESTORE_JOB, commandId, target, 4, new RestoreEvents.Verified(archive, size, size, 99)),
+                envelope(RESTORE_JOB, commandId, target, 5, new RestoreEvents.Applied(archive, 58_210)),
+                envelope(RESTORE_JOB, commandId, target, 6, new RestoreEvents.Migrated()),
+                envelope(RESTORE_JOB, commandId, target, 7,
+                        new RestoreEvents.RlsVerified(command.manifest().rlsTables())),
+                envelope(RESTORE_JOB, commandId, target, 6, new RestoreEvents.RlsVerified(List.of())),
+                envelope(RESTORE_JOB, commandId, target, 8, new RestoreEvents.Completed(command.sourceTarget(),
+                        archive, command.steps(), 61_234)),
+                envelope(RESTORE_JOB, commandId, target, 4, service.failed(Failure.permanent(
+                        ErrorCode.ARCHIVE_CORRUPT, corrupt.message()), 41_877, false)),
+                envelope(RESTORE_JOB, commandId, target, 7, service.failed(Failure.permanent(ErrorCode.RLS_MISSING,
+                        rlsMissing.message()), 60_112, true)),
+                envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.BackfillRequested(RESTORE_JOB,
+                        "2026-11-28T03:05:12Z", List.of("documents", "projects"))),
+                envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.BackfillRequested(RESTORE_JOB, null,
+                        null)),
+                envelope(REACTION_JOB, commandId, target, 2, new ReactionEvents.BackfillCompleted(RESTORE_JOB,
+                        183_000)),
+                envelope(REACTION_JOB, commandId, target, 2, new ReactionEvents.BackfillFailed(RESTORE_JOB,
+                        backfillTimeout, 7_200_000)),
+                envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.CacheFlushed(RESTORE_JOB, "flushdb",
+                        18_234, 120)),
+                envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.CacheFlushed(RESTORE_JOB, "patterns",
+                        0, 15)),
+                envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.CacheFlushFailed(RESTORE_JOB,
+                        "flushdb", cacheFailed, 3_000)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -200,16 +202,16 @@ class MessageClassesTest {
 
     @Test
     void theRestoreCommandOfTheContractBecomesTheCommandItDescribes() {
-        // When the contract's restore command is parsed by the worker
-        RestoreCommand command = restoreParser().parse(bytes(RESTORE_RECORD));
+        // When the contract's restore command is read and admitted by the worker
+        RestoreCommand command = restoreService().admit(restoreParser().parse(bytes(RESTORE_RECORD)));
 
         // Then latest resolved to the source's newest archive, and the steps are as asked
         assertThat(command.sourceTarget()).isEqualTo("shoehorn");
         assertThat(command.manifest().archiveKey()).isEqualTo(new ArchiveKeys("backups").archive("shoehorn",
                 ARCHIVED_AT));
-        assertThat(command.postRestore().migrate()).isFalse();
-        assertThat(command.postRestore().backfill()).isTrue();
-        assertThat(command.postRestore().flushCache()).isTrue();
+        assertThat(command.steps().migrate()).isFalse();
+        assertThat(command.steps().backfill()).isTrue();
+        assertThat(command.steps().flushCache()).isTrue();
     }
 
     static Stream<Arguments> restoreCommandExamples() {
@@ -221,11 +223,9 @@ class MessageClassesTest {
     @MethodSource("restoreCommandExamples")
     void everyRestoreCommandExampleOfTheSchemaIsAcceptedByTheWorker(String record) {
         // Given targets that exist, restorable ones, a protected one, and archives that have manifests
-        RestoreCommandParser parser = restoreParser();
-
         // Then every example of the schema is a restore the worker would run
-        RestoreCommand command = parser.parse(bytes(record));
-        assertThat(command.archive()).isNotBlank();
+        RestoreCommand command = restoreService().admit(restoreParser().parse(bytes(record)));
+        assertThat(command.manifest()).isNotNull();
     }
 
     static Stream<Arguments> restoreCommandMistakes() {
@@ -242,7 +242,7 @@ class MessageClassesTest {
 
         // Then the worker refuses it as well, before touching any target
         RejectedException e = catchThrowableOfType(RejectedException.class,
-                () -> restoreParser().parse(bytes(record)));
+                () -> restoreService().admit(restoreParser().parse(bytes(record))));
         assertThat(e).as(mistake).isNotNull();
     }
 
@@ -253,35 +253,28 @@ class MessageClassesTest {
                 .anyMatch(m -> m.contains("../x"));
     }
 
-    private static Arguments restoreEvent(EventType type, long seq, Details details, String commandId,
-            String target) {
-        return Arguments.of(type, new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(),
-                "backup-worker/test", type.type(), target, now(), "application/json",
-                new EventData(RESTORE_JOB, commandId, target, seq, 1, details)));
-    }
-
-    private static Arguments reactionEvent(EventType type, long seq, Details details, String commandId,
-            String target) {
-        return Arguments.of(type, new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(),
-                "backup-worker/test", type.type(), target, now(), "application/json",
-                new EventData(REACTION_JOB, commandId, target, seq, 1, details)));
-    }
-
     /** Post-restore defaults of a worker, as configured. */
-    private record RestoreDefaults(boolean migrate, boolean backfill, boolean flushCache) implements RestoreConfig {
+    private record RestoreDefaults(boolean migrate) implements RestoreConfig {
+    }
+
+    static RestoreCommandParser restoreParser() {
+        return new RestoreCommandParser(new ObjectMapper(), TestCommandConfig.limit(65_536));
     }
 
     /**
-     * The worker's parser over the targets of the examples (shoehorn_staging protected and
-     * restorable, shoehorn_demo_restore restorable, the sources plain), and a store in which every
-     * archive of the layout is complete: latest is the source's archive of {@link #ARCHIVED_AT}.
+     * The worker's restores over the targets of the examples (shoehorn_staging protected and
+     * restorable, taking shoehorn's archives, with both reactions; shoehorn_demo_restore restorable;
+     * the sources plain), and a store in which every archive of the layout is complete: latest is
+     * the source's archive of {@link #ARCHIVED_AT}.
      */
-    static RestoreCommandParser restoreParser() {
-        Map<String, dev.shoehorn.backup.target.TargetsConfig.TargetConfig> targets = Map.of(
-                "shoehorn", target("shoehorn", false, false),
-                "shoehorn_demo", target("shoehorn_demo", true, true),
-                "shoehorn_staging", target("shoehorn_staging", true, true),
-                "shoehorn_demo_restore", target("shoehorn_demo_restore", false, true));
+    static RestoreService restoreService() {
+        Map<String, TestTargets.Config> targets = Map.of(
+                "shoehorn", TestTargets.config("shoehorn"),
+                "shoehorn_demo", TestTargets.config("shoehorn_demo").restorable(true).reactions(true, true),
+                "shoehorn_staging", TestTargets.config("shoehorn_staging").restorable(true)
+                        .allowing("shoehorn", "shoehorn_staging").reactions(true, true),
+                "shoehorn_demo_restore", TestTargets.config("shoehorn_demo_restore").restorable(false)
+                        .allowing("shoehorn_demo", "shoehorn_demo_restore").reactions(true, true));
         StorageConfig storage = (StorageConfig) Proxy.newProxyInstance(StorageConfig.class.getClassLoader(),
                 new Class<?>[] {StorageConfig.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "prefix" -> "backups";
@@ -300,13 +293,8 @@ class MessageClassesTest {
                 return Optional.of(manifestOf(archiveKey, folder.substring(folder.lastIndexOf('/') + 1)));
             }
         };
-        return new RestoreCommandParser(new com.fasterxml.jackson.databind.ObjectMapper(),
-                new TargetRegistry(() -> targets), TestCommandConfig.limit(65_536), store, new RestoreDefaults(false, true, true));
-    }
-
-    private static TestTargets.Config target(String database, boolean isProtected, boolean restorable) {
-        return new TestTargets.Config("127.0.0.1", 5432, database, "postgres", Optional.empty(), Optional.empty(),
-                Optional.empty(), isProtected, restorable, Optional.empty());
+        return new RestoreService(null, TestCommandConfig.limit(65_536), new RestoreDefaults(false),
+                TestTargets.registry(targets), store, null, null, null);
     }
 
     private static Manifest manifestOf(String key, String source) {
@@ -331,14 +319,13 @@ class MessageClassesTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Arguments event(EventType type, long seq, Details details) {
-        return Arguments.of(type, new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(),
-                "backup-worker/test", type.type(), TARGET, now(), "application/json",
-                new EventData(JOB, COMMAND, TARGET, seq, 1, details)));
+    private static Arguments event(long seq, StageEvent event) {
+        return envelope(JOB, COMMAND, TARGET, seq, event);
     }
 
-    /** As ProgressPublisher stamps events. */
-    private static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    /** As ProgressPublisher writes events. */
+    private static Arguments envelope(String job, String commandId, String target, long seq, StageEvent event) {
+        return Arguments.of(event.type(), EventEnvelope.of(JSON, "backup-worker/test", job, commandId, target, seq, 1,
+                event));
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.Test;
 
-import dev.shoehorn.backup.job.Failure;
+import dev.shoehorn.backup.failure.Failure;
 import io.vertx.redis.client.impl.types.ErrorType;
 
 class RedisFailuresTest {

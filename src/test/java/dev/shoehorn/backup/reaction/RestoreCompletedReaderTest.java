@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.shoehorn.backup.progress.PostRestore;
+import dev.shoehorn.backup.restore.PostRestore;
 import dev.shoehorn.backup.reaction.RestoreCompletedReader.Result;
 
 class RestoreCompletedReaderTest {

@@ -19,9 +19,14 @@ class ArchiveKeysTest {
     }
 
     @Test
-    void commandRecordsLiveWhereNoTargetCanBe() {
-        assertThat(new ArchiveKeys("backups").command("2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11"))
-                .isEqualTo("backups/.commands/2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11.json");
+    void commandRecordsLiveWhereNoTargetCanBeOnePerKindTargetAndCommandId() {
+        assertThat(new ArchiveKeys("backups").command("restore", "shoehorn", "2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11"))
+                .isEqualTo("backups/.commands/restore/shoehorn/2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11.json");
+        assertThat(new ArchiveKeys("backups").command("backup", "shoehorn", "2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11"))
+                .isNotEqualTo(new ArchiveKeys("backups").command("restore", "shoehorn",
+                        "2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11"))
+                .isNotEqualTo(new ArchiveKeys("backups").command("backup", "staging",
+                        "2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11"));
         assertThat(new ArchiveKeys("").targetPrefix("x")).isEqualTo("x/");
     }
 

@@ -1,6 +1,7 @@
 package dev.shoehorn.backup.target;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,20 +13,44 @@ public final class TestTargets {
 
     public record Config(String host, int port, String database, String user, Optional<String> password,
             Optional<Path> passwordFile, Optional<String> sslmode, boolean isProtected, boolean restorable,
-            Optional<java.util.List<String>> migrateCommand)
-            implements TargetsConfig.TargetConfig {
+            Optional<List<String>> migrateCommand, Optional<List<String>> allowedSources, boolean backfill,
+            boolean flushCache) implements TargetsConfig.TargetConfig {
+
+        public Config restorable(boolean isProtected) {
+            return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, true,
+                    migrateCommand, allowedSources, backfill, flushCache);
+        }
+
+        public Config allowing(String... sources) {
+            return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
+                    migrateCommand, Optional.of(List.of(sources)), backfill, flushCache);
+        }
+
+        public Config reactions(boolean backfillOn, boolean flushCacheOn) {
+            return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
+                    migrateCommand, allowedSources, backfillOn, flushCacheOn);
+        }
     }
 
     public static Config config(String database, Optional<String> password) {
         return new Config("127.0.0.1", 5432, database, "postgres", password, Optional.empty(), Optional.empty(), false,
-                false, Optional.empty());
+                false, Optional.empty(), Optional.empty(), false, false);
+    }
+
+    public static Config config(String database) {
+        return config(database, Optional.empty());
     }
 
     public static TargetRegistry registry(String... names) {
         Map<String, TargetsConfig.TargetConfig> all = new java.util.HashMap<>();
         for (String name : names) {
-            all.put(name, config(name, Optional.empty()));
+            all.put(name, config(name));
         }
+        return new TargetRegistry(() -> all);
+    }
+
+    public static TargetRegistry registry(Map<String, ? extends TargetsConfig.TargetConfig> targets) {
+        Map<String, TargetsConfig.TargetConfig> all = Map.copyOf(targets);
         return new TargetRegistry(() -> all);
     }
 }

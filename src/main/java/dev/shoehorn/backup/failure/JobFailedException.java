@@ -1,4 +1,4 @@
-package dev.shoehorn.backup.job;
+package dev.shoehorn.backup.failure;
 
 /** Carries a {@link Failure} out of deep call stacks (process I/O, SDK callbacks) to the job loop. */
 public final class JobFailedException extends RuntimeException {

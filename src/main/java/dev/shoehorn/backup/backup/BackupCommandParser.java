@@ -1,28 +1,29 @@
-package dev.shoehorn.backup.command;
+package dev.shoehorn.backup.backup;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.target.TargetRegistry;
+import dev.shoehorn.backup.command.CommandConfig;
+import dev.shoehorn.backup.command.CommandReader;
 
-/** Turns a record of {@code backup.commands} into a {@link BackupCommand} or a {@link Rejection}. */
+/**
+ * Reads a record of {@code backup.commands} into a {@link BackupCommand}, or refuses it naming the
+ * field at fault; whether the target exists is the shared intake's check.
+ */
 @ApplicationScoped
 public class BackupCommandParser {
 
     private final ObjectMapper json;
-    private final TargetRegistry targets;
     private final CommandConfig config;
 
-    public BackupCommandParser(ObjectMapper json, TargetRegistry targets, CommandConfig config) {
+    public BackupCommandParser(ObjectMapper json, CommandConfig config) {
         this.json = json;
-        this.targets = targets;
         this.config = config;
     }
 
-    /** @throws RejectedException when the record is not a valid command for a known target */
+    /** @throws dev.shoehorn.backup.command.RejectedException when the record is not a valid backup command */
     public BackupCommand parse(byte[] record) {
         CommandReader reader = CommandReader.of(json, record, config.maxRecordBytes());
         var commandId = reader.commandId();
@@ -31,10 +32,7 @@ public class BackupCommandParser {
         String reason = reader.optionalText("reason", 1000).orElse(null);
         BackupOptions options = reader.optionalObject("options").map(o -> options(reader, o))
                 .orElse(BackupOptions.DEFAULT);
-        if (targets.find(target).isEmpty()) {
-            throw reader.reject(ErrorCode.UNKNOWN_TARGET, "target " + target + " is not configured in this worker");
-        }
-        return new BackupCommand(commandId, target, requestedBy, reason, options);
+        return new BackupCommand(commandId, target, requestedBy, reason, options, reader.optionalInstant("requestedAt"));
     }
 
     private static BackupOptions options(CommandReader reader, JsonNode node) {

@@ -1,4 +1,4 @@
-package dev.shoehorn.backup.job;
+package dev.shoehorn.backup.failure;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -20,7 +20,7 @@ public final class Retry {
         T call(int attempt) throws InterruptedException;
     }
 
-    /** Waits between tries: a job's {@link Cancellation#sleep}, or {@link Thread#sleep} elsewhere. */
+    /** Waits between tries: a job's cancellable sleep, or {@link Thread#sleep} elsewhere. */
     @FunctionalInterface
     public interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;

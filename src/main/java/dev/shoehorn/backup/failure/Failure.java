@@ -1,4 +1,4 @@
-package dev.shoehorn.backup.job;
+package dev.shoehorn.backup.failure;
 
 /**
  * Why a job did not succeed, as a value. Whether a failure is worth another attempt is decided

@@ -1,4 +1,4 @@
-package dev.shoehorn.backup.command;
+package dev.shoehorn.backup.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -11,14 +11,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.shoehorn.backup.job.ErrorCode;
-import dev.shoehorn.backup.target.TestTargets;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.command.RejectedException;
+import dev.shoehorn.backup.command.TestCommandConfig;
 
 class BackupCommandParserTest {
 
     private static final String ID = "2f0d6f1e-6a55-4a0e-9a43-8f7d2b9f6c11";
     private final BackupCommandParser parser = new BackupCommandParser(new ObjectMapper(),
-            TestTargets.registry("shoehorn"), TestCommandConfig.limit(1024));
+            TestCommandConfig.limit(1024));
 
     @Test
     void theContractExampleIsAValidCommand() {
@@ -62,7 +63,6 @@ class BackupCommandParserTest {
             "options not object | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":1}",
             "directory format | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"format\":\"directory\"}}",
             "parallel jobs | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"jobs\":8}}",
-            "unknown target | UNKNOWN_TARGET | {\"commandId\":\"" + ID + "\",\"target\":\"other\",\"requestedBy\":\"x\"}",
     })
     void badRecordsAreRejectedWithTheirCode(String scenario, ErrorCode code, String record) {
         RejectedException e = catchThrowableOfType(RejectedException.class,

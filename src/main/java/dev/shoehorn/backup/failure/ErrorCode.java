@@ -1,4 +1,4 @@
-package dev.shoehorn.backup.job;
+package dev.shoehorn.backup.failure;
 
 /** Stable error codes carried by rejected and failed events ({@code data.error.code}). */
 public enum ErrorCode {
@@ -11,6 +11,10 @@ public enum ErrorCode {
     NOT_RESTORABLE,
     CONFIRMATION_REQUIRED,
     ARCHIVE_NOT_FOUND,
+    KEY_MISMATCH,
+    EXPIRED,
+    SOURCE_NOT_ALLOWED,
+    UNAUTHORIZED,
     // failures of an accepted job
     TARGET_UNREACHABLE,
     PG_DUMP_UNAVAILABLE,
@@ -25,6 +29,8 @@ public enum ErrorCode {
     BACKFILL_TIMEOUT,
     CACHE_FLUSH_FAILED,
     WORKER_STOPPED,
+    /** The progress topic's broker did not acknowledge an event; never in an event, for want of a broker. */
+    BROKER_UNAVAILABLE,
     TIMEOUT,
     INTERNAL
 }
