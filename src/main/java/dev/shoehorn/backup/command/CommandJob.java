@@ -73,8 +73,8 @@ public final class CommandJob {
 
     /** Notes that the target holds the archive now: from here a failure leaves it changed. */
     public void applied() {
-        faults.at(Faults.AFTER_APPLY);
         record = ledger.save(record.moved(CommandRecord.State.APPLIED, Instant.now()), events, cancellation);
+        faults.at(Faults.AFTER_APPLY);
     }
 
     public boolean targetChanged() {

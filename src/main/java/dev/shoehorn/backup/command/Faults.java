@@ -17,7 +17,7 @@ public class Faults {
 
     /** After the manifest (the commit point of a backup) is written. */
     public static final String AFTER_MANIFEST = "after-manifest";
-    /** After a restore's archive is applied to the target. */
+    /** After a restore's archive is applied to the target and that is recorded. */
     public static final String AFTER_APPLY = "after-apply";
     /** After the job's terminal event is acknowledged, before its record is finished. */
     public static final String AFTER_TERMINAL_EVENT = "after-terminal-event";

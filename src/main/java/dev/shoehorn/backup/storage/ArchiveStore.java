@@ -44,6 +44,8 @@ public class ArchiveStore {
     private final ObjectMapper json;
     private final ArchiveKeys keys;
     private final ExecutorService uploader;
+    /** Whether the store honours If-None-Match on PUT; learnt from its first answer. */
+    private volatile boolean conditionalWrites = true;
 
     public ArchiveStore(S3Client s3, StorageConfig config, ObjectMapper json) {
         this.s3 = s3;
@@ -221,6 +223,9 @@ public class ArchiveStore {
      * that answers 412 (or 409 for a concurrent conditional write) had the key already.
      */
     private boolean putJsonIfAbsent(String key, Object value) {
+        if (!conditionalWrites) {
+            return putJsonUnlessExists(key, value);
+        }
         try {
             byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
             s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType("application/json").ifNoneMatch("*"),
@@ -230,12 +235,28 @@ public class ArchiveStore {
             if (e.statusCode() == 412 || e.statusCode() == 409) {
                 return false;
             }
+            if (e.statusCode() == 501) {
+                // Stores without conditional writes (S3Proxy, older MinIO and Ceph) answer 501; the
+                // records are written under the target's lock, which keeps writers apart anyway.
+                conditionalWrites = false;
+                LOG.warnf("stage=conditional-writes-unsupported bucket=%s msg=\"the store does not support "
+                        + "If-None-Match; falling back to look-then-write under the target's lock\"", config.bucket());
+                return putJsonUnlessExists(key, value);
+            }
             throw StorageFailures.of("writing " + key, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             throw StorageFailures.of("writing " + key, e);
         }
+    }
+
+    private boolean putJsonUnlessExists(String key, Object value) {
+        if (exists(key)) {
+            return false;
+        }
+        putJson(key, value);
+        return true;
     }
 
     private <T> Optional<T> getJson(String key, Class<T> type) {

@@ -63,6 +63,11 @@ public final class Commands implements AutoCloseable {
         send(new ProducerRecord<>(topic, key, value));
     }
 
+    /** A record stamped with {@code timestamp} (CreateTime), as an old record replayed would be. */
+    public void sendAt(String topic, String key, String value, java.time.Instant timestamp) {
+        send(new ProducerRecord<>(topic, null, timestamp.toEpochMilli(), key, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
     private void send(ProducerRecord<String, byte[]> record) {
         String topic = record.topic();
         try {

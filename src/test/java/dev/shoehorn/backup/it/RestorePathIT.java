@@ -206,6 +206,7 @@ class RestorePathIT {
                 var rs = st.executeQuery("select count(*) from migrated")) {
             rs.next();
             assertThat(rs.getInt(1)).isPositive();
+            st.execute("DROP TABLE migrated");
         }
 
         // And a failing migration fails the job with its exit code and output
@@ -236,9 +237,27 @@ class RestorePathIT {
 
     @Test
     @Order(99)
-    void everyRestoreEventMatchesTheContractSchemas() {
-        // Given every event of the runs above
-        List<JsonNode> all = events.all();
+    void everyRestoreEventMatchesTheContractSchemas() throws Exception {
+        // Given the events of a restore that completes with migrations, its duplicate, a refused
+        // restore and one that fails
+        String completed = Commands.newCommandId();
+        String refused = Commands.newCommandId();
+        String failed = Commands.newCommandId();
+        commands.send("restore.commands", WorkerStack.RESTORE, Commands.restore(completed, WorkerStack.RESTORE,
+                WorkerStack.SOURCE, "latest", null, true));
+        events.awaitJobEnd(completed);
+        sql(WorkerStack.RESTORE_DB, "DROP TABLE migrated");
+        commands.send("restore.commands", WorkerStack.RESTORE, Commands.restore(completed, WorkerStack.RESTORE,
+                WorkerStack.SOURCE, "latest", null, true));
+        commands.send("restore.commands", WorkerStack.SOURCE, Commands.restore(refused, WorkerStack.SOURCE,
+                WorkerStack.SOURCE, "latest", null));
+        commands.send("restore.commands", WorkerStack.PROTECTED, Commands.restore(failed, WorkerStack.PROTECTED,
+                WorkerStack.SOURCE, "latest", WorkerStack.PROTECTED, true));
+        events.awaitJobEnd(completed, 1);
+        events.awaitJobEnd(refused);
+        events.awaitJobEnd(failed);
+        List<JsonNode> all = java.util.stream.Stream.of(completed, refused, failed)
+                .flatMap(id -> events.ofCommand(id).stream()).toList();
 
         // Then each matches the envelope and the data schema of its type, and every restore stage was seen
         ContractSchemas schemas = ContractSchemas.load();
@@ -252,6 +271,11 @@ class RestorePathIT {
     @Test
     @Order(100)
     void noPasswordOrSecretInAnyRestoreEventOrDeadLetter() {
+        // Given a restore that failed with a tool's output in its event, and every event and dead letter so far
+        String failed = Commands.newCommandId();
+        commands.send("restore.commands", WorkerStack.PROTECTED, Commands.restore(failed, WorkerStack.PROTECTED,
+                WorkerStack.SOURCE, "latest", WorkerStack.PROTECTED, true));
+        events.awaitJobEnd(failed);
         List<String> texts = new java.util.ArrayList<>();
         events.tail().records().forEach(r -> texts.add(new String(r.value(), StandardCharsets.UTF_8)));
         deadLetters.records().forEach(r -> r.headers().forEach(h -> texts.add(new String(h.value(), StandardCharsets.UTF_8))));
@@ -275,13 +299,15 @@ class RestorePathIT {
     }
 
     private static void rejected(String record, String code) {
-        String commandId = JSON.valueToTree(parse(record)).path("commandId").asText();
-        commands.send("restore.commands", "reject-" + commandId, record);
+        JsonNode command = parse(record);
+        String commandId = command.path("commandId").asText();
+        commands.send("restore.commands", command.path("target").asText(), record);
         List<JsonNode> job = events.awaitJobEnd(commandId);
         assertThat(Events.types(job)).containsExactly("dev.shoehorn.restore.rejected");
         assertThat(job.get(0).path("data").path("error").path("code").asText()).isEqualTo(code);
+        String jobId = job.get(0).path("data").path("jobId").asText();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> !deadLetters.matching(r -> ("reject-" + commandId).equals(r.key())).isEmpty());
+                .until(() -> !deadLetters.matching(r -> jobId.equals(TopicTail.header(r, "job.id"))).isEmpty());
     }
 
     private static JsonNode parse(String json) {

@@ -56,6 +56,12 @@ public final class TopicTail implements AutoCloseable {
         return records.stream().filter(filter).toList();
     }
 
+    /** A header's value as text, or null when the record has none. */
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Override
     public void close() throws InterruptedException {
         running = false;

@@ -82,6 +82,14 @@ public final class WorkerJvm implements AutoCloseable {
         }
     }
 
+    /** Waits for the process to end by itself (a crash point halts it); returns its exit code. */
+    public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the worker did not stop within " + timeout);
+        }
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -75,16 +75,23 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         target(config, DENIED, SOURCE_DB, DENIED_ROLE, null);
         target(config, RESTORE, RESTORE_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + RESTORE + ".restorable", "true");
+        config.put("backup.targets." + RESTORE + ".allowed-sources", SOURCE + "," + RESTORE);
         target(config, PROTECTED, PROTECTED_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + PROTECTED + ".restorable", "true");
         config.put("backup.targets." + PROTECTED + ".protected", "true");
+        config.put("backup.targets." + PROTECTED + ".allowed-sources", SOURCE + "," + PROTECTED);
         config.put("backup.targets." + RESTORE + ".migrate-command", script("migrate-ok.sh", MIGRATE_OK));
         config.put("backup.targets." + PROTECTED + ".migrate-command", script("migrate-fail.sh", MIGRATE_FAIL));
         return config;
     }
 
+    /** While this file exists, the migration of {@link #RESTORE} fails: a migration that fails once. */
+    public static final java.nio.file.Path MIGRATION_BLOCKED = java.nio.file.Path.of("target", "it-scripts",
+            "migration-blocked").toAbsolutePath();
+
     /** A migration that records it ran, after checking it got the connection the way the worker promises. */
     private static final String MIGRATE_OK = "#!/bin/sh\nset -e\n"
+            + "[ ! -e '" + MIGRATION_BLOCKED + "' ] || { echo 'migration 7 blocked' >&2; exit 4; }\n"
             + "[ -z \"$PGPASSWORD\" ] || { echo 'PGPASSWORD must not be set' >&2; exit 9; }\n"
             + "[ -f \"$PGPASSFILE\" ] || { echo 'no PGPASSFILE' >&2; exit 8; }\n"
             + "psql -v ON_ERROR_STOP=1 -q -c 'CREATE TABLE IF NOT EXISTS migrated (at timestamptz DEFAULT now());"

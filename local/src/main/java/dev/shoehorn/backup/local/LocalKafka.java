@@ -1,5 +1,9 @@
 package dev.shoehorn.backup.local;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +31,27 @@ public final class LocalKafka implements AutoCloseable {
     private static final short REPLICATION_FACTOR = 1;
     private static final long ADMIN_TIMEOUT_SECONDS = 30;
 
-    private final EmbeddedKafkaBroker broker;
+    private EmbeddedKafkaBroker broker;
+    /** For a broker that can be stopped and started again; null otherwise. */
+    private final Restartable restartable;
 
-    private LocalKafka(EmbeddedKafkaBroker broker) {
+    private LocalKafka(EmbeddedKafkaBroker broker, Restartable restartable) {
         this.broker = broker;
+        this.restartable = restartable;
+    }
+
+    /** What a broker needs to come back as itself: its ports, cluster id and log directory. */
+    private record Restartable(int port, int controllerPort, String clusterId, Path logDir) {
+
+        EmbeddedKafkaBroker broker() {
+            return new EmbeddedKafkaBroker()
+                    .withKafkaHost(HOST)
+                    .withKafkaPort(port)
+                    .withControllerPort(controllerPort)
+                    .withClusterId(clusterId)
+                    .withAdditionalProperties(p -> p.put("log.dir", logDir.toString()))
+                    .withDeleteLogDirsOnClose(false);
+        }
     }
 
     /**
@@ -44,7 +65,41 @@ public final class LocalKafka implements AutoCloseable {
                 .withKafkaHost(HOST)
                 .withKafkaPort(port)
                 .withDeleteLogDirsOnClose(true);
-        return new LocalKafka(broker.start());
+        return new LocalKafka(broker.start(), null);
+    }
+
+    /**
+     * Starts a broker that {@link #stopBroker()} and {@link #startBroker()} can take away and bring
+     * back with its data, as a broker restart or an outage does; for the tests of what the worker
+     * does meanwhile.
+     */
+    public static LocalKafka startRestartable() {
+        try {
+            Restartable config = new Restartable(Ports.free(), Ports.free(),
+                    org.apache.kafka.common.Uuid.randomUuid().toString(),
+                    Files.createTempDirectory("bw-kafka-"));
+            return new LocalKafka(config.broker().start(), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the broker, keeping its data; clients see it unreachable until {@link #startBroker()}. */
+    public synchronized void stopBroker() {
+        requireRestartable();
+        broker.close();
+    }
+
+    /** Starts the stopped broker again, on the same port, with the data it had. */
+    public synchronized void startBroker() {
+        requireRestartable();
+        broker = restartable.broker().start();
+    }
+
+    private void requireRestartable() {
+        if (restartable == null) {
+            throw new IllegalStateException("this broker was not started restartable");
+        }
     }
 
     /** The bootstrap servers as clients want them: {@code host:port}, without the listener name. */
@@ -87,7 +142,20 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Stops the broker and deletes its log directories. */
     @Override
-    public void close() {
-        broker.close();
+    public synchronized void close() {
+        if (broker.isRunning()) {
+            broker.close();
+        }
+        if (restartable != null) {
+            deleteTree(restartable.logDir());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("LocalKafka: could not delete " + dir + ": " + e.getMessage());
+        }
     }
 }

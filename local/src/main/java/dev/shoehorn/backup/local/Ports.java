@@ -34,4 +34,13 @@ final class Ports {
                     + ": the port is in use (" + e.getMessage() + ")", e);
         }
     }
+
+    /** A port free now, for a server that must come back on the same port after a restart. */
+    static int free() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port: " + e.getMessage(), e);
+        }
+    }
 }
