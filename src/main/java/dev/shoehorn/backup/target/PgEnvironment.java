@@ -6,13 +6,21 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The environment of a pg_dump or pg_restore child: connection settings as libpq variables and
- * the password in a private {@code .pgpass} file, so that neither the command line (visible to
- * every user through ps) nor the child's environment carries it.
+ * The environment of a child (pg_dump, pg_restore, a migration command): connection settings as
+ * libpq variables and the password in a private {@code .pgpass} file, so that neither the command
+ * line (visible to every user through ps) nor the child's environment carries it. Of the worker's
+ * own environment the child gets an allow-list only: the worker's is full of secrets (storage keys,
+ * Kafka SASL settings, the Redis URL, tokens) that a tool has no use for and a migration command
+ * could print.
  */
 public final class PgEnvironment implements AutoCloseable {
+
+    /** Where programs are, who and where the child runs, locale and time zone; {@code LC_*} too. */
+    private static final Set<String> INHERITED = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ",
+            "TMPDIR");
 
     private final Target target;
     private final Optional<Path> passFile;
@@ -37,9 +45,12 @@ public final class PgEnvironment implements AutoCloseable {
         return new PgEnvironment(target, Optional.of(file));
     }
 
-    /** Replaces every inherited libpq variable of {@code env} with the target's settings. */
+    /**
+     * Reduces {@code env}, inherited from the worker, to the allow-list and adds the target's
+     * settings; inherited libpq variables go too, as they would point the tool elsewhere.
+     */
     public void apply(Map<String, String> env) {
-        env.keySet().removeIf(k -> k.startsWith("PG"));
+        env.keySet().removeIf(name -> !INHERITED.contains(name) && !name.startsWith("LC_"));
         env.put("PGHOST", target.host());
         env.put("PGPORT", Integer.toString(target.port()));
         env.put("PGDATABASE", target.database());

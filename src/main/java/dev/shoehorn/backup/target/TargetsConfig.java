@@ -56,7 +56,8 @@ public interface TargetsConfig {
         /**
          * The migration command run after a restore with {@code postRestore.migrate}, as a list of
          * arguments (e.g. {@code shoehorn-api,--migrate-only}); it gets the target's connection
-         * settings as libpq variables ({@code PGHOST}…, the password in {@code PGPASSFILE}).
+         * settings as libpq variables ({@code PGHOST}…, the password in {@code PGPASSFILE}) and of
+         * the worker's environment only PATH, HOME, USER, LOGNAME, LANG, LANGUAGE, LC_*, TZ and TMPDIR.
          */
         Optional<java.util.List<String>> migrateCommand();
     }

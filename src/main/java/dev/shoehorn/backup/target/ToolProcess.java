@@ -14,8 +14,9 @@ import dev.shoehorn.backup.job.JobFailedException;
 
 /**
  * A child process working on a target for a job (pg_dump, pg_restore, a migration command): it
- * gets the target's libpq environment and pass file, dies with the job's cancellation, keeps the
- * last lines of its diagnostics, and is killed and cleaned up on close whatever happened.
+ * gets an allow-listed environment with the target's libpq settings and pass file
+ * ({@link PgEnvironment}), dies with the job's cancellation, keeps the last lines of its
+ * diagnostics, and is killed and cleaned up on close whatever happened.
  */
 public final class ToolProcess implements AutoCloseable {
 

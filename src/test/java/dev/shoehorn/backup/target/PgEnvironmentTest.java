@@ -15,9 +15,10 @@ class PgEnvironmentTest {
 
     @Test
     void thePasswordGoesToAPrivatePassFileNeverToTheEnvironment() throws Exception {
-        // Given a target with a password and an inherited environment with libpq settings of its own
+        // Given a target with a password and an inherited environment with secrets and libpq settings of its own
         Target target = new Target("shoehorn", TestTargets.config("shoehorn", Optional.of("pa:ss\\word")));
-        Map<String, String> env = new HashMap<>(Map.of("PGPASSWORD", "leaked", "PGHOST", "elsewhere", "HOME", "/root"));
+        Map<String, String> env = new HashMap<>(Map.of("PGPASSWORD", "leaked", "PGHOST", "elsewhere", "HOME", "/root",
+                "AWS_SECRET_ACCESS_KEY", "leaked"));
 
         // When the child's environment is prepared
         Path passFile;
@@ -27,7 +28,7 @@ class PgEnvironmentTest {
 
             // Then the connection is described by libpq variables and the password sits in a 0600 file
             assertThat(env).containsEntry("PGHOST", "127.0.0.1").containsEntry("PGDATABASE", "shoehorn")
-                    .containsEntry("HOME", "/root").doesNotContainKey("PGPASSWORD");
+                    .containsEntry("HOME", "/root").doesNotContainKeys("PGPASSWORD", "AWS_SECRET_ACCESS_KEY");
             assertThat(env.values()).noneMatch(v -> v.contains("pa:ss"));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passFile))).isEqualTo("rw-------");
             assertThat(Files.readString(passFile)).isEqualTo("127.0.0.1:5432:*:postgres:pa\\:ss\\\\word\n");
