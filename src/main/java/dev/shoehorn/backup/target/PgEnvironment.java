@@ -36,9 +36,7 @@ public final class PgEnvironment implements AutoCloseable {
         if (password.isEmpty()) {
             return new PgEnvironment(target, Optional.empty());
         }
-        Path dir = Files.createTempDirectory("bw-pg-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path file = Files.createFile(dir.resolve("pgpass"),
+        Path file = Files.createTempFile(PassFileDirectory.current(), "pgpass-", "",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, escape(target.host()) + ":" + target.port() + ":*:" + escape(target.user()) + ":"
                 + escape(password.get()) + "\n");
@@ -69,7 +67,6 @@ public final class PgEnvironment implements AutoCloseable {
     public void close() throws IOException {
         if (passFile.isPresent()) {
             Files.deleteIfExists(passFile.get());
-            Files.deleteIfExists(passFile.get().getParent());
         }
     }
 }

@@ -116,7 +116,7 @@ public final class ToolProcess implements AutoCloseable {
         try {
             env.close();
         } catch (IOException ignored) {
-            // a temp file left in a private 0700 directory; nothing more can be done
+            // left in this process's 0700 directory, which a worker starting after this one is gone sweeps
         }
     }
 }
