@@ -72,7 +72,7 @@ public final class ToolProcess implements AutoCloseable {
         return process.getOutputStream();
     }
 
-    /** The last lines the child wrote to stderr (or its merged output), secrets masked. */
+    /** The last error lines the child wrote to stderr (or its merged output), row data and secrets masked. */
     public String diagnostics() {
         return diagnostics.text();
     }
