@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,25 +23,40 @@ public final class PgEnvironment implements AutoCloseable {
     private static final Set<String> INHERITED = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ",
             "TMPDIR");
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final Target target;
+    private final String applicationName;
     private final Optional<Path> passFile;
 
-    private PgEnvironment(Target target, Optional<Path> passFile) {
+    private PgEnvironment(Target target, String tool, Optional<Path> passFile) {
         this.target = target;
+        // PostgreSQL cuts application_name at 63 characters and turns anything but ASCII into '?'
+        String name = tool.replaceAll("[^A-Za-z0-9._-]", "_");
+        this.applicationName = "backup-worker/" + name.substring(0, Math.min(name.length(), 40)) + "/"
+                + HexFormat.of().toHexDigits(RANDOM.nextInt());
         this.passFile = passFile;
     }
 
-    /** Writes the target's password file, if it has a password; close when the child has exited. */
-    public static PgEnvironment forTarget(Target target) throws IOException {
+    /**
+     * Writes the target's password file, if it has a password, for a child running {@code tool};
+     * close when the child has exited.
+     */
+    public static PgEnvironment forTarget(Target target, String tool) throws IOException {
         var password = target.password();
         if (password.isEmpty()) {
-            return new PgEnvironment(target, Optional.empty());
+            return new PgEnvironment(target, tool, Optional.empty());
         }
         Path file = Files.createTempFile(PassFileDirectory.current(), "pgpass-", "",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, escape(target.host()) + ":" + target.port() + ":*:" + escape(target.user()) + ":"
                 + escape(password.get()) + "\n");
-        return new PgEnvironment(target, Optional.of(file));
+        return new PgEnvironment(target, tool, Optional.of(file));
+    }
+
+    /** The child's {@code application_name}, of this child alone: how its sessions are found on the server. */
+    public String applicationName() {
+        return applicationName;
     }
 
     /**
@@ -53,8 +69,9 @@ public final class PgEnvironment implements AutoCloseable {
         env.put("PGPORT", Integer.toString(target.port()));
         env.put("PGDATABASE", target.database());
         env.put("PGUSER", target.user());
-        env.put("PGAPPNAME", "backup-worker");
+        env.put("PGAPPNAME", applicationName);
         env.put("PGCONNECT_TIMEOUT", "10");
+        env.put("PGOPTIONS", "-c lock_timeout=" + target.lockTimeout().toMillis());
         target.sslmode().ifPresent(mode -> env.put("PGSSLMODE", mode));
         passFile.ifPresent(file -> env.put("PGPASSFILE", file.toString()));
     }

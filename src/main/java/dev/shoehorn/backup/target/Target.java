@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,8 @@ public final class Target {
     private final boolean isProtected;
     private final boolean restorable;
     private final java.util.List<String> migrateCommand;
+    private final Duration socketTimeout;
+    private final Duration lockTimeout;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -45,6 +48,8 @@ public final class Target {
         this.isProtected = config.isProtected();
         this.restorable = config.restorable();
         this.migrateCommand = config.migrateCommand().map(java.util.List::copyOf).orElse(java.util.List.of());
+        this.socketTimeout = positive(name, "socket-timeout", config.socketTimeout());
+        this.lockTimeout = positive(name, "lock-timeout", config.lockTimeout());
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -83,6 +88,23 @@ public final class Target {
     /** The configured migration command; empty when none is configured. */
     public java.util.List<String> migrateCommand() {
         return migrateCommand;
+    }
+
+    /** Longest wait for the reply to one JDBC call. */
+    Duration socketTimeout() {
+        return socketTimeout;
+    }
+
+    /** Longest wait for a lock, of a JDBC session or a tool's. */
+    Duration lockTimeout() {
+        return lockTimeout;
+    }
+
+    private static Duration positive(String name, String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("backup.targets." + name + "." + key + " must be positive");
+        }
+        return value;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

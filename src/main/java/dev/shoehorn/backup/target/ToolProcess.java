@@ -15,8 +15,9 @@ import dev.shoehorn.backup.job.JobFailedException;
 /**
  * A child process working on a target for a job (pg_dump, pg_restore, a migration command): it
  * gets an allow-listed environment with the target's libpq settings and pass file
- * ({@link PgEnvironment}), dies with the job's cancellation, keeps the last lines of its
- * diagnostics, and is killed and cleaned up on close whatever happened.
+ * ({@link PgEnvironment}), has its lock waits bounded ({@link LockWaitGuard}), dies with the job's
+ * cancellation, keeps the last lines of its diagnostics, and is killed and cleaned up on close
+ * whatever happened.
  */
 public final class ToolProcess implements AutoCloseable {
 
@@ -32,12 +33,15 @@ public final class ToolProcess implements AutoCloseable {
 
     private final Process process;
     private final PgEnvironment env;
+    private final LockWaitGuard guard;
     private final Runnable unhook;
     private final OutputTail diagnostics;
 
-    private ToolProcess(Process process, PgEnvironment env, Runnable unhook, OutputTail diagnostics) {
+    private ToolProcess(Process process, PgEnvironment env, LockWaitGuard guard, Runnable unhook,
+            OutputTail diagnostics) {
         this.process = process;
         this.env = env;
+        this.guard = guard;
         this.unhook = unhook;
         this.diagnostics = diagnostics;
     }
@@ -45,7 +49,7 @@ public final class ToolProcess implements AutoCloseable {
     public static ToolProcess start(List<String> argv, Target target, Cancellation cancellation, Stdout stdout)
             throws IOException {
         String name = java.nio.file.Path.of(argv.get(0)).getFileName().toString();
-        PgEnvironment env = PgEnvironment.forTarget(target);
+        PgEnvironment env = PgEnvironment.forTarget(target, name);
         try {
             ProcessBuilder builder = new ProcessBuilder(argv);
             env.apply(builder.environment());
@@ -57,7 +61,7 @@ public final class ToolProcess implements AutoCloseable {
             Runnable unhook = cancellation.onCancel(process::destroyForcibly);
             OutputTail tail = OutputTail.drain(stdout == Stdout.MERGE ? process.getInputStream()
                     : process.getErrorStream(), name);
-            return new ToolProcess(process, env, unhook, tail);
+            return new ToolProcess(process, env, LockWaitGuard.watch(target, env.applicationName()), unhook, tail);
         } catch (IOException | RuntimeException e) {
             env.close();
             throw e;
@@ -72,9 +76,13 @@ public final class ToolProcess implements AutoCloseable {
         return process.getOutputStream();
     }
 
-    /** The last error lines the child wrote to stderr (or its merged output), row data and secrets masked. */
+    /**
+     * The last error lines the child wrote to stderr (or its merged output), row data and secrets
+     * masked; led by the worker's own line when it cancelled a statement of the child's.
+     */
     public String diagnostics() {
-        return diagnostics.text();
+        String text = diagnostics.text();
+        return guard.cancelled() ? guard.reason() + "\n" + text : text;
     }
 
     public int waitFor() {
@@ -105,6 +113,7 @@ public final class ToolProcess implements AutoCloseable {
     @Override
     public void close() {
         unhook.run();
+        guard.close();
         if (process.isAlive()) {
             process.destroyForcibly();
             try {

@@ -15,7 +15,7 @@ public final class PassFileHolder {
 
     public static void main(String[] args) throws Exception {
         Target target = new Target("holder", TestTargets.config("holder", Optional.of("holder-password")));
-        try (PgEnvironment pg = PgEnvironment.forTarget(target)) {
+        try (PgEnvironment pg = PgEnvironment.forTarget(target, "pg_dump")) {
             Map<String, String> env = new HashMap<>();
             pg.apply(env);
             System.out.println(env.get("PGPASSFILE"));

@@ -1,6 +1,7 @@
 package dev.shoehorn.backup.target;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,13 +13,27 @@ public final class TestTargets {
 
     public record Config(String host, int port, String database, String user, Optional<String> password,
             Optional<Path> passwordFile, Optional<String> sslmode, boolean isProtected, boolean restorable,
-            Optional<java.util.List<String>> migrateCommand)
+            Optional<java.util.List<String>> migrateCommand, Duration socketTimeout, Duration lockTimeout)
             implements TargetsConfig.TargetConfig {
+
+        /** With the configuration's default timeouts. */
+        public Config(String host, int port, String database, String user, Optional<String> password,
+                Optional<Path> passwordFile, Optional<String> sslmode, boolean isProtected, boolean restorable,
+                Optional<java.util.List<String>> migrateCommand) {
+            this(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable, migrateCommand,
+                    Duration.ofMinutes(1), Duration.ofMinutes(1));
+        }
     }
 
     public static Config config(String database, Optional<String> password) {
         return new Config("127.0.0.1", 5432, database, "postgres", password, Optional.empty(), Optional.empty(), false,
                 false, Optional.empty());
+    }
+
+    /** A target on the machine's PostgreSQL (trust authentication) with short timeouts. */
+    public static Config config(String database, Duration socketTimeout, Duration lockTimeout) {
+        return new Config("127.0.0.1", 5432, database, "postgres", Optional.empty(), Optional.empty(),
+                Optional.empty(), false, false, Optional.empty(), socketTimeout, lockTimeout);
     }
 
     public static TargetRegistry registry(String... names) {
