@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,20 +25,17 @@ class PassFileSweepTest {
 
     private Process worker;
 
-    @BeforeEach
-    void startAnotherWorker() throws Exception {
-        worker = ChildJvm.start(PassFileHolder.class, Map.of(), List.of("-Djava.io.tmpdir=" + tmp));
-    }
-
     @AfterEach
-    void stopIt() throws Exception {
-        worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    void stopTheOtherWorker() throws Exception {
+        if (worker != null) {
+            worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
     void aLiveWorkersPassFileIsKept() throws Exception {
         // Given another worker on the host, in the middle of a job
-        Path passFile = passFileOf(worker);
+        Path passFile = anotherWorkersPassFile();
 
         // When this worker starts
         int removed = PassFileDirectory.sweep(tmp);
@@ -52,7 +48,7 @@ class PassFileSweepTest {
     @Test
     void aKilledWorkersPassFileIsRemoved() throws Exception {
         // Given another worker killed with SIGKILL in the middle of a job
-        Path passFile = passFileOf(worker);
+        Path passFile = anotherWorkersPassFile();
         worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         assertThat(passFile).exists();
 
@@ -95,7 +91,9 @@ class PassFileSweepTest {
         assertThat(foreign).exists();
     }
 
-    private static Path passFileOf(Process worker) throws Exception {
+    /** Starts a second worker process, sharing this test's temp directory, in the middle of a job. */
+    private Path anotherWorkersPassFile() throws Exception {
+        worker = ChildJvm.start(PassFileHolder.class, Map.of(), List.of("-Djava.io.tmpdir=" + tmp));
         var out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
         Path passFile = Path.of(out.readLine());
         assertThat(Files.readString(passFile)).contains("holder-password");
