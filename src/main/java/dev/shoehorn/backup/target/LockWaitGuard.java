@@ -61,7 +61,8 @@ final class LockWaitGuard implements AutoCloseable {
 
     private void watch() {
         Duration quarter = timeout.dividedBy(4);
-        Duration poll = quarter.compareTo(MIN_POLL) < 0 ? MIN_POLL : quarter.compareTo(MAX_POLL) > 0 ? MAX_POLL : quarter;
+        Duration interval = quarter.compareTo(MIN_POLL) < 0 ? MIN_POLL
+                : quarter.compareTo(MAX_POLL) > 0 ? MAX_POLL : quarter;
         Map<Integer, Waiting> waiting = new HashMap<>();
         try (Connection connection = Postgres.connect(target);
                 PreparedStatement query = connection.prepareStatement("select pid, query_start from pg_stat_activity"
@@ -69,7 +70,7 @@ final class LockWaitGuard implements AutoCloseable {
                 PreparedStatement cancel = connection.prepareStatement("select pg_cancel_backend(?)")) {
             query.setString(1, applicationName);
             while (!closed) {
-                Thread.sleep(poll.toMillis());
+                Thread.sleep(interval.toMillis());
                 waiting = poll(query, cancel, waiting);
             }
         } catch (SQLException e) {
