@@ -20,7 +20,10 @@ public interface BackfillConfig {
     @WithDefault("false")
     boolean enabled();
 
-    /** Base URL of the search API ({@code https://api.example.internal}); required when enabled. */
+    /**
+     * Base URL of the search API ({@code https://api.example.internal}); required when enabled. Plain
+     * http only to a loopback address: the token would cross the network in clear text.
+     */
     Optional<URI> api();
 
     /** Bearer token for the admin endpoints, normally {@code ${SEARCH_API_TOKEN}}; never logged. */

@@ -1,8 +1,12 @@
 package dev.shoehorn.backup.reaction;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,6 +25,7 @@ import io.quarkus.runtime.StartupEvent;
 public class ReactionsStartup {
 
     private static final Logger LOG = Logger.getLogger(ReactionsStartup.class);
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     void onStart(@Observes StartupEvent start, BackfillConfig backfill, CacheFlushConfig cache) {
         backfill.token().ifPresent(Redactor::registerSecret);
@@ -46,6 +51,9 @@ public class ReactionsStartup {
                 problems.add("backup.reactions.backfill.api must be an http(s) URL with a host");
             } else if (api.getUserInfo() != null) {
                 problems.add("backup.reactions.backfill.api must not carry credentials: use token or token-file");
+            } else if ("http".equals(api.getScheme()) && !isLoopback(api.getHost())) {
+                problems.add("backup.reactions.backfill.api must be https: the token would cross the network"
+                        + " in clear text (plain http is accepted to localhost, 127.0.0.0/8 and ::1 only)");
             }
             if (backfill.token().filter(t -> !t.isBlank()).isEmpty() && backfill.tokenFile().isEmpty()) {
                 problems.add("backup.reactions.backfill.token or token-file is required");
@@ -76,6 +84,26 @@ public class ReactionsStartup {
             }
         }
         return problems;
+    }
+
+    /**
+     * Literal loopback addresses and {@code localhost} only: a name is not resolved, as what it
+     * resolves to at start-up says nothing about where the token goes later.
+     */
+    static boolean isLoopback(String host) {
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (literal.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (IPV4.matcher(literal).matches()) {
+            return literal.startsWith("127.")
+                    && Arrays.stream(literal.split("\\.")).allMatch(octet -> Integer.parseInt(octet) < 256);
+        }
+        try {
+            return literal.contains(":") && InetAddress.getByName(literal).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String origin(URI api) {

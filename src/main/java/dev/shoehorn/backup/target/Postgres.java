@@ -14,7 +14,10 @@ import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 
-/** JDBC access to a target, with the password passed as a property and never in the URL. */
+/**
+ * JDBC access to a target, with the password passed as a property and never in the URL, and every
+ * wait bounded: for a reply (socketTimeout) and for a lock (lock_timeout).
+ */
 public final class Postgres {
 
     /**
@@ -37,6 +40,8 @@ public final class Postgres {
         target.password().ifPresent(p -> props.setProperty("password", p));
         props.setProperty("ApplicationName", "backup-worker");
         props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", Long.toString(Math.max(1, target.socketTimeout().toSeconds())));
+        props.setProperty("options", "-c lock_timeout=" + target.lockTimeout().toMillis());
         target.sslmode().ifPresent(mode -> props.setProperty("sslmode", mode));
         String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + database;
         Connection connection = DRIVER.connect(url, props);

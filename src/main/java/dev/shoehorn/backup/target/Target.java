@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -32,6 +33,8 @@ public final class Target {
     private final java.util.List<String> allowedSources;
     private final boolean backfill;
     private final boolean flushCache;
+    private final Duration socketTimeout;
+    private final Duration lockTimeout;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -51,6 +54,8 @@ public final class Target {
         this.allowedSources = config.allowedSources().map(java.util.List::copyOf).orElse(java.util.List.of(name));
         this.backfill = config.backfill();
         this.flushCache = config.flushCache();
+        this.socketTimeout = positive(name, "socket-timeout", config.socketTimeout());
+        this.lockTimeout = positive(name, "lock-timeout", config.lockTimeout());
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -104,6 +109,23 @@ public final class Target {
     /** Whether restores into this target trigger the cache-flush reaction. */
     public boolean flushCache() {
         return flushCache;
+    }
+
+    /** Longest wait for the reply to one JDBC call. */
+    Duration socketTimeout() {
+        return socketTimeout;
+    }
+
+    /** Longest wait for a lock, of a JDBC session or a tool's. */
+    Duration lockTimeout() {
+        return lockTimeout;
+    }
+
+    private static Duration positive(String name, String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("backup.targets." + name + "." + key + " must be positive");
+        }
+        return value;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

@@ -30,12 +30,18 @@ public class TargetLock {
 
     /** A held lock; closing it releases the lock. */
     public interface Held extends AutoCloseable {
+
+        /**
+         * Checks, on the lock's own session, that the session is alive and still holds the lock:
+         * a session the server dropped (restart, pg_terminate_backend, a network cut the server
+         * noticed) took the lock with it, and another replica may be running a job on the target.
+         * Throws a retryable TARGET_UNREACHABLE failure when not. Call right before a step that
+         * must not run twice at once (a job's commit).
+         */
+        void ensureHeld();
+
         @Override
         void close();
-
-        /** Re-checks, right before a commit step, that the lock's session still holds it. */
-        default void ensureHeld() {
-        }
     }
 
     public Held acquire(Target target, String job, Cancellation cancellation) {
@@ -61,7 +67,7 @@ public class TargetLock {
             closeQuietly(connection);
             throw e;
         }
-        return () -> closeQuietly(connection);
+        return new Session(connection, target);
     }
 
     private static boolean tryLock(Connection connection, Target target) throws SQLException {
@@ -72,6 +78,35 @@ public class TargetLock {
                 rs.next();
                 return rs.getBoolean(1);
             }
+        }
+    }
+
+    private record Session(Connection connection, Target target) implements Held {
+
+        @Override
+        public void ensureHeld() {
+            // pg_try_advisory_lock(int4, int4) shows as classid = first key, objid = second, objsubid = 2
+            try (PreparedStatement st = connection.prepareStatement("select count(*) from pg_locks"
+                    + " where locktype = 'advisory' and granted and pid = pg_backend_pid()"
+                    + " and classid = ?::int4::oid and objid = ?::int4::oid and objsubid = 2")) {
+                st.setInt(1, NAMESPACE);
+                st.setInt(2, target.name().hashCode());
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        throw new JobFailedException(Failure.retryable(ErrorCode.TARGET_UNREACHABLE,
+                                "the lock of target " + target.name() + " is no longer held"));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new JobFailedException(Failure.retryable(ErrorCode.TARGET_UNREACHABLE,
+                        "the lock of target " + target.name() + " was lost with its session: " + e.getMessage()), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(connection);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.shoehorn.backup.target;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,7 +57,8 @@ public interface TargetsConfig {
         /**
          * The migration command run after a restore with {@code postRestore.migrate}, as a list of
          * arguments (e.g. {@code shoehorn-api,--migrate-only}); it gets the target's connection
-         * settings as libpq variables ({@code PGHOST}…, the password in {@code PGPASSFILE}).
+         * settings as libpq variables ({@code PGHOST}…, the password in {@code PGPASSFILE}) and of
+         * the worker's environment only PATH, HOME, USER, LOGNAME, LANG, LANGUAGE, LC_*, TZ and TMPDIR.
          */
         Optional<java.util.List<String>> migrateCommand();
 
@@ -77,5 +79,21 @@ public interface TargetsConfig {
         /** Whether restores into this target ask the cache-flush reaction to run; as {@code backfill}. */
         @WithDefault("false")
         boolean flushCache();
+
+        /**
+         * Longest wait for the reply to one call of the worker's own sessions (pgjdbc
+         * {@code socketTimeout}, whole seconds): a server that stops answering fails the job
+         * instead of holding it until the job's timeout.
+         */
+        @WithDefault("1m")
+        Duration socketTimeout();
+
+        /**
+         * Longest wait for a lock: {@code lock_timeout} of the worker's sessions and, through
+         * {@code PGOPTIONS}, of the tools' and the migration command's; pg_dump and pg_restore reset
+         * {@code lock_timeout}, so their statements are cancelled by the worker after this long.
+         */
+        @WithDefault("1m")
+        Duration lockTimeout();
     }
 }

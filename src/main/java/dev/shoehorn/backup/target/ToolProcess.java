@@ -14,8 +14,10 @@ import dev.shoehorn.backup.failure.JobFailedException;
 
 /**
  * A child process working on a target for a job (pg_dump, pg_restore, a migration command): it
- * gets the target's libpq environment and pass file, dies with the job's cancellation, keeps the
- * last lines of its diagnostics, and is killed and cleaned up on close whatever happened.
+ * gets an allow-listed environment with the target's libpq settings and pass file
+ * ({@link PgEnvironment}), has its lock waits bounded ({@link LockWaitGuard}), dies with the job's
+ * cancellation, keeps the last lines of its diagnostics, and is killed and cleaned up on close
+ * whatever happened.
  */
 public final class ToolProcess implements AutoCloseable {
 
@@ -31,12 +33,15 @@ public final class ToolProcess implements AutoCloseable {
 
     private final Process process;
     private final PgEnvironment env;
+    private final LockWaitGuard guard;
     private final Runnable unhook;
     private final OutputTail diagnostics;
 
-    private ToolProcess(Process process, PgEnvironment env, Runnable unhook, OutputTail diagnostics) {
+    private ToolProcess(Process process, PgEnvironment env, LockWaitGuard guard, Runnable unhook,
+            OutputTail diagnostics) {
         this.process = process;
         this.env = env;
+        this.guard = guard;
         this.unhook = unhook;
         this.diagnostics = diagnostics;
     }
@@ -44,7 +49,7 @@ public final class ToolProcess implements AutoCloseable {
     public static ToolProcess start(List<String> argv, Target target, Cancellation cancellation, Stdout stdout)
             throws IOException {
         String name = java.nio.file.Path.of(argv.get(0)).getFileName().toString();
-        PgEnvironment env = PgEnvironment.forTarget(target);
+        PgEnvironment env = PgEnvironment.forTarget(target, name);
         try {
             ProcessBuilder builder = new ProcessBuilder(argv);
             env.apply(builder.environment());
@@ -56,7 +61,7 @@ public final class ToolProcess implements AutoCloseable {
             Runnable unhook = cancellation.onCancel(process::destroyForcibly);
             OutputTail tail = OutputTail.drain(stdout == Stdout.MERGE ? process.getInputStream()
                     : process.getErrorStream(), name);
-            return new ToolProcess(process, env, unhook, tail);
+            return new ToolProcess(process, env, LockWaitGuard.watch(target, env.applicationName()), unhook, tail);
         } catch (IOException | RuntimeException e) {
             env.close();
             throw e;
@@ -71,9 +76,13 @@ public final class ToolProcess implements AutoCloseable {
         return process.getOutputStream();
     }
 
-    /** The last lines the child wrote to stderr (or its merged output), secrets masked. */
+    /**
+     * The last error lines the child wrote to stderr (or its merged output), row data and secrets
+     * masked; led by the worker's own line when it cancelled a statement of the child's.
+     */
     public String diagnostics() {
-        return diagnostics.text();
+        String text = diagnostics.text();
+        return guard.cancelled() ? guard.reason() + "\n" + text : text;
     }
 
     public int waitFor() {
@@ -104,6 +113,7 @@ public final class ToolProcess implements AutoCloseable {
     @Override
     public void close() {
         unhook.run();
+        guard.close();
         if (process.isAlive()) {
             process.destroyForcibly();
             try {
@@ -115,7 +125,7 @@ public final class ToolProcess implements AutoCloseable {
         try {
             env.close();
         } catch (IOException ignored) {
-            // a temp file left in a private 0700 directory; nothing more can be done
+            // left in this process's 0700 directory, which a worker starting after this one is gone sweeps
         }
     }
 }

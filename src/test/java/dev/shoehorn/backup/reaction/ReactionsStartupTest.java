@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -47,6 +49,28 @@ class ReactionsStartupTest {
         assertThat(problems(config)).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://search.internal", "http://10.0.0.7:8080", "http://127.0.0.1.example.com",
+            "http://localhost.example.com", "http://[::2]/", "http://128.0.0.1"})
+    void theTokenIsNotSentOverPlainHttpToAnotherHost(String api) {
+        // Given a backfill API reached over plain http on another host
+        Map<String, String> config = backfill(api);
+
+        // When the configuration is checked
+        List<String> problems = problems(config);
+
+        // Then it is refused, saying why
+        assertThat(problems).singleElement().asString().contains("backup.reactions.backfill.api must be https",
+                "clear text");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://localhost:8080", "http://LOCALHOST", "http://127.0.0.1:9200/", "http://127.8.9.10",
+            "http://[::1]:8080/", "https://search.internal"})
+    void plainHttpIsAcceptedToLoopbackOnly(String api) {
+        assertThat(problems(backfill(api))).isEmpty();
+    }
+
     @Test
     void patternsModeNeedsPatterns() {
         Map<String, String> config = new HashMap<>(Map.of("backup.reactions.cache.enabled", "true",
@@ -64,6 +88,11 @@ class ReactionsStartupTest {
         assertThat(cache.mode()).isEqualTo(FlushMode.FLUSHDB);
         assertThat(cache.mode().label()).isEqualTo("flushdb");
         assertThat(cache.database()).isZero();
+    }
+
+    private static Map<String, String> backfill(String api) {
+        return Map.of("backup.reactions.backfill.enabled", "true", "backup.reactions.backfill.token-file",
+                "/run/secrets/search-token", "backup.reactions.backfill.api", api);
     }
 
     private static List<String> problems(Map<String, String> properties) {

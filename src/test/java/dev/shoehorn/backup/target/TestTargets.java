@@ -1,6 +1,7 @@
 package dev.shoehorn.backup.target;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,27 +15,33 @@ public final class TestTargets {
     public record Config(String host, int port, String database, String user, Optional<String> password,
             Optional<Path> passwordFile, Optional<String> sslmode, boolean isProtected, boolean restorable,
             Optional<List<String>> migrateCommand, Optional<List<String>> allowedSources, boolean backfill,
-            boolean flushCache) implements TargetsConfig.TargetConfig {
+            boolean flushCache, Duration socketTimeout, Duration lockTimeout) implements TargetsConfig.TargetConfig {
 
         public Config restorable(boolean isProtected) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, true,
-                    migrateCommand, allowedSources, backfill, flushCache);
+                    migrateCommand, allowedSources, backfill, flushCache, socketTimeout, lockTimeout);
         }
 
         public Config allowing(String... sources) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
-                    migrateCommand, Optional.of(List.of(sources)), backfill, flushCache);
+                    migrateCommand, Optional.of(List.of(sources)), backfill, flushCache, socketTimeout, lockTimeout);
         }
 
         public Config reactions(boolean backfillOn, boolean flushCacheOn) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
-                    migrateCommand, allowedSources, backfillOn, flushCacheOn);
+                    migrateCommand, allowedSources, backfillOn, flushCacheOn, socketTimeout, lockTimeout);
+        }
+
+        public Config timeouts(Duration socket, Duration lock) {
+            return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
+                    migrateCommand, allowedSources, backfill, flushCache, socket, lock);
         }
     }
 
+    /** A target on the local server with the configuration's defaults. */
     public static Config config(String database, Optional<String> password) {
         return new Config("127.0.0.1", 5432, database, "postgres", password, Optional.empty(), Optional.empty(), false,
-                false, Optional.empty(), Optional.empty(), false, false);
+                false, Optional.empty(), Optional.empty(), false, false, Duration.ofMinutes(1), Duration.ofMinutes(1));
     }
 
     public static Config config(String database) {
