@@ -26,8 +26,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
  * the way. At most {@code partsInFlight + 1} buffers exist, so memory stays bounded whatever the
  * archive's size; a producer faster than the upload waits for a buffer to come back.
  *
- * <p>Nothing is visible under the key until {@link #complete()}; {@link #abort()} discards the
+ * <p>Nothing is visible under the key until {@link #complete}; {@link #abort()} discards the
  * parts so that a failed job leaves neither an object nor parts that keep costing storage.
+ * {@link #close()} aborts unless {@link #complete} succeeded, so that try-with-resources cleans up
+ * after every failure.
  */
 public final class StreamingUpload extends OutputStream {
 
@@ -124,7 +126,13 @@ public final class StreamingUpload extends OutputStream {
         }
     }
 
-    /** Discards the upload; safe to call more than once and after a failure. */
+    /** Aborts the upload unless {@link #complete} succeeded. */
+    @Override
+    public void close() {
+        abort();
+    }
+
+    /** Discards the upload; safe to call more than once, after a failure, and a no-op once completed. */
     public void abort() {
         if (finished) {
             return;
@@ -192,11 +200,11 @@ public final class StreamingUpload extends OutputStream {
     }
 
     private void failIfBroken() throws IOException {
-        if (partFailure != null) {
-            throw new PartFailedException(partFailure);
-        }
         if (finished) {
             throw new IOException("upload of " + key + " was aborted");
+        }
+        if (partFailure != null) {
+            throw new PartFailedException(partFailure);
         }
     }
 
