@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.job.ErrorCode;
 import dev.shoehorn.backup.job.Failure;
 import dev.shoehorn.backup.job.JobFailedException;
@@ -77,16 +78,30 @@ public class ArchiveStore {
         return key;
     }
 
-    /** Starts a multipart upload sized for about {@code expectedBytes}. */
+    /**
+     * Starts a multipart upload sized for about {@code expectedBytes}. Its S3 calls are retried
+     * through outages of up to {@code backup.storage.retry-window}; cancelling {@code cancellation}
+     * ends their waits at once. Use it in try-with-resources: closing aborts it unless completed.
+     */
+    public StreamingUpload startUpload(String key, long expectedBytes, Cancellation cancellation) {
+        StorageRetry retry = new StorageRetry(StorageRetry.BACKOFF, config.retryWindow());
+        String uploadId = retry.call("starting the upload of " + key, cancellation,
+                () -> s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)
+                        .contentType("application/octet-stream")).uploadId());
+        return new StreamingUpload(s3, config.bucket(), key, uploadId, partSize(expectedBytes),
+                config.partsInFlight(), uploader, retry, cancellation);
+    }
+
+    /**
+     * An upload that no cancellation reaches: its waits last the whole retry window even when the
+     * job is stopped.
+     *
+     * @deprecated only until DumpStreamer passes its job's {@link Cancellation} to
+     *             {@link #startUpload(String, long, Cancellation)}; remove it then
+     */
+    @Deprecated(forRemoval = true)
     public StreamingUpload startUpload(String key, long expectedBytes) {
-        try {
-            String uploadId = s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)
-                    .contentType("application/octet-stream")).uploadId();
-            return new StreamingUpload(s3, config.bucket(), key, uploadId, partSize(expectedBytes),
-                    config.partsInFlight(), uploader);
-        } catch (RuntimeException e) {
-            throw StorageFailures.of("starting the upload of " + key, e);
-        }
+        return startUpload(key, expectedBytes, new Cancellation());
     }
 
     int partSize(long expectedBytes) {

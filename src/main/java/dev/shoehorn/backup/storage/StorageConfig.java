@@ -61,4 +61,13 @@ public interface StorageConfig {
     /** Timeout of one S3 call (a part upload included). */
     @WithDefault("PT5M")
     java.time.Duration callTimeout();
+
+    /**
+     * How long one S3 call of an upload (its start, each part, its completion) is tried again
+     * while the store answers 5xx, 408, 429 or not at all, waiting 1 s, doubling up to 15 s
+     * between tries; a part keeps its buffer meanwhile and pg_dump waits. An outage shorter than
+     * this costs the backup only its length. 0 tries once.
+     */
+    @WithDefault("2m")
+    java.time.Duration retryWindow();
 }

@@ -2,6 +2,7 @@ package dev.shoehorn.backup.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletionException;
 
 import dev.shoehorn.backup.job.ErrorCode;
 import dev.shoehorn.backup.job.Failure;
@@ -26,12 +27,12 @@ final class StorageFailures {
     }
 
     static JobFailedException of(String action, Exception e) {
-        if (e instanceof JobFailedException jfe) {
-            return jfe;
-        }
         Throwable cause = e;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+        while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
+        }
+        if (cause instanceof JobFailedException jfe) {
+            return jfe;
         }
         String message = action + ": " + cause.getMessage();
         boolean unreachable = false;

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -31,11 +30,16 @@ final class FakeMultipartS3 implements S3Client {
     private final Map<Integer, byte[]> parts = new ConcurrentHashMap<>();
     private final AtomicInteger partCalls = new AtomicInteger();
     private final AtomicInteger aborts = new AtomicInteger();
-    private volatile IntFunction<RuntimeException> partFault = call -> null;
+    /** What part-upload call {@code n} (counted from 1 over all parts) fails with, or null for success. */
+    @FunctionalInterface
+    interface Fault {
+        RuntimeException apply(int call);
+    }
+
+    private volatile Fault partFault = call -> null;
     private volatile byte[] completed;
 
-    /** Part-upload call {@code n} (counted from 1 over all parts) fails with what this returns, unless null. */
-    FakeMultipartS3 failPartCalls(IntFunction<RuntimeException> fault) {
+    FakeMultipartS3 failPartCalls(Fault fault) {
         this.partFault = fault;
         return this;
     }
