@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,10 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.runtime.StartupEvent;
 
 import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.job.ErrorCode;
@@ -35,10 +39,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public class ArchiveStore {
 
     private static final Logger LOG = Logger.getLogger(ArchiveStore.class);
-
-    /** S3 allows at most 10,000 parts per upload; stay well below in case the estimate is low. */
-    private static final long PART_BUDGET = 2_500;
-    private static final long MAX_PART = 5L * 1024 * 1024 * 1024;
 
     private final S3Client s3;
     private final StorageConfig config;
@@ -105,15 +105,14 @@ public class ArchiveStore {
     }
 
     int partSize(long expectedBytes) {
-        long configured = config.partSize().asLongValue();
-        long needed = (expectedBytes * 4) / PART_BUDGET;
-        long size = Math.max(configured, Math.min(MAX_PART, roundUpToMiB(needed)));
-        return (int) Math.min(size, Integer.MAX_VALUE - 8);
+        return PartSizing.of(config).partSize(expectedBytes);
     }
 
-    private static long roundUpToMiB(long bytes) {
-        long mib = 1024 * 1024;
-        return ((bytes + mib - 1) / mib) * mib;
+    /** A memory budget too small for S3's parts stops the worker at start-up, not its first backup. */
+    void checkSettings(@Observes StartupEvent event) {
+        PartSizing sizing = PartSizing.of(config);
+        LOG.infof("stage=storage-settings largestPartMiB=%d largestArchiveGiB=%s", sizing.largestPart() / PartSizing.MIB,
+                String.format(Locale.ROOT, "%.1f", sizing.largestArchive() / (double) (1024 * PartSizing.MIB)));
     }
 
     public void putManifest(Manifest manifest) {

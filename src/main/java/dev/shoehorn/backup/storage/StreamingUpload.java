@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -185,6 +186,14 @@ public final class StreamingUpload extends OutputStream {
     }
 
     private void startPart() throws IOException {
+        if (parts.size() == PartSizing.MAX_PARTS) {
+            // S3 would refuse part 10,001 only after the upload had stored the rest
+            failure = new JobFailedException(Failure.permanent(ErrorCode.STORAGE_ERROR, String.format(Locale.ROOT,
+                    "%s is larger than one S3 upload holds: %,d parts of %s (%s); parts grow with the expected"
+                            + " archive size up to backup.storage.memory-budget / (parts-in-flight + 1)",
+                    key, PartSizing.MAX_PARTS, size(partSize), size((long) PartSizing.MAX_PARTS * partSize))));
+            throw failure;
+        }
         current = takeBuffer();
         fill = 0;
     }
@@ -230,6 +239,12 @@ public final class StreamingUpload extends OutputStream {
         // a failed part gives its buffer back too: the stream stops at the next part, not at its end
         failIfBroken();
         return buffer;
+    }
+
+    private static String size(long bytes) {
+        double gib = bytes / (double) (1024 * PartSizing.MIB);
+        return gib >= 1 ? String.format(Locale.ROOT, "%.1f GiB", gib)
+                : bytes % PartSizing.MIB == 0 ? bytes / PartSizing.MIB + " MiB" : bytes + " bytes";
     }
 
     private void failIfBroken() throws IOException {

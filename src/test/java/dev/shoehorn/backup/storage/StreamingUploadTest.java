@@ -160,6 +160,25 @@ class StreamingUploadTest {
         assertThat(s3.aborts()).isEqualTo(1);
     }
 
+    @Test
+    void anArchiveOutgrowingTenThousandPartsFailsBeforeS3RefusesPart10001() throws Exception {
+        // Given an upload of 1-byte parts that has sent 10,000 of them
+        StreamingUpload upload = new StreamingUpload(s3, "bucket", "huge.dump", "upload-1", 1, 2, uploader,
+                new StorageRetry(FAST, Duration.ZERO), new Cancellation());
+        upload.write(new byte[10_000]);
+
+        // When one byte more comes
+        JobFailedException failed = catchThrowableOfType(JobFailedException.class, () -> upload.write(new byte[1]));
+        upload.close();
+
+        // Then the upload fails for good, naming the limit, and part 10,001 was never sent
+        assertThat(failed.failure().retryable()).isFalse();
+        assertThat(failed.failure().message()).contains("huge.dump", "10,000 parts of 1 bytes",
+                "backup.storage.memory-budget");
+        assertThat(s3.partCalls()).isEqualTo(10_000);
+        assertThat(s3.completed()).isNull();
+    }
+
     private StreamingUpload upload() {
         return upload(Duration.ofSeconds(5), new Cancellation());
     }
