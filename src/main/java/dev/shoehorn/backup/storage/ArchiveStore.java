@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +19,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.StartupEvent;
@@ -32,7 +35,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Archives, manifests and idempotency records in the configured bucket. */
 @ApplicationScoped
@@ -119,18 +121,65 @@ public class ArchiveStore {
         putJson(ArchiveKeys.manifestOf(manifest.archiveKey()), manifest);
     }
 
-    /** The newest archive of {@code target} that has a manifest. */
+    /**
+     * The contract's {@code latest}: the newest manifest of {@code target} that describes the
+     * archive beside it, for that target, and whose archive exists with the manifest's size.
+     * Anything else under the folder (a manifest whose archive is gone or was cut short by an
+     * ambiguous write, one copied from another target's folder, an unreadable one) is skipped
+     * with a warning, never taken.
+     */
     public Optional<Manifest> latestManifest(String target) {
+        Map<String, Long> sizes = new HashMap<>();
         try {
-            return s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(keys.targetPrefix(target)))
-                    .contents().stream()
-                    .map(S3Object::key)
-                    .filter(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX))
-                    .max(Comparator.naturalOrder())
-                    .flatMap(k -> getJson(k, Manifest.class));
+            s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(keys.targetPrefix(target)))
+                    .contents().forEach(o -> sizes.put(o.key(), o.size()));
         } catch (RuntimeException e) {
             throw StorageFailures.of("listing archives of " + target, e);
         }
+        // the keys' UTC stamps make the lexical order the order in time
+        return sizes.keySet().stream()
+                .filter(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX))
+                .sorted(Comparator.reverseOrder())
+                .map(k -> verifiedManifest(target, k, sizes))
+                .flatMap(Optional::stream)
+                .findFirst();
+    }
+
+    /** The manifest at {@code key} if it holds; the sizes of the folder's objects spare a HEAD per archive. */
+    private Optional<Manifest> verifiedManifest(String target, String key, Map<String, Long> sizes) {
+        Manifest manifest;
+        try {
+            Optional<Manifest> read = getJson(key, Manifest.class);
+            if (read.isEmpty()) {
+                return skipped(target, key, "manifest-gone", "");
+            }
+            manifest = read.get();
+        } catch (JobFailedException e) {
+            if (e.getCause() instanceof JsonProcessingException) {
+                return skipped(target, key, "unreadable", "");
+            }
+            throw e;
+        }
+        String archiveKey = key.substring(0, key.length() - ArchiveKeys.MANIFEST_SUFFIX.length());
+        Long stored = sizes.get(archiveKey);
+        if (!target.equals(manifest.target())) {
+            return skipped(target, key, "target-mismatch", " manifestTarget=" + manifest.target());
+        }
+        if (!archiveKey.equals(manifest.archiveKey())) {
+            return skipped(target, key, "archive-key-mismatch", " manifestArchiveKey=" + manifest.archiveKey());
+        }
+        if (stored == null) {
+            return skipped(target, key, "archive-missing", "");
+        }
+        if (stored != manifest.bytes()) {
+            return skipped(target, key, "size-mismatch", " manifestBytes=" + manifest.bytes() + " archiveBytes=" + stored);
+        }
+        return Optional.of(manifest);
+    }
+
+    private static Optional<Manifest> skipped(String target, String key, String reason, String detail) {
+        LOG.warnf("target=%s stage=manifest-skipped key=%s reason=%s%s", target, key, reason, detail);
+        return Optional.empty();
     }
 
     /** The manifest of an archive, if the archive is complete. */
