@@ -28,6 +28,7 @@ import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.job.ErrorCode;
 import dev.shoehorn.backup.job.Failure;
 import dev.shoehorn.backup.job.JobFailedException;
+import dev.shoehorn.backup.job.Redactor;
 
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -47,12 +48,14 @@ public class ArchiveStore {
     private final ObjectMapper json;
     private final ArchiveKeys keys;
     private final ExecutorService uploader;
+    private final ConditionalWrites conditional;
 
     public ArchiveStore(S3Client s3, StorageConfig config, ObjectMapper json) {
         this.s3 = s3;
         this.config = config;
         this.json = json;
         this.keys = new ArchiveKeys(config.prefix());
+        this.conditional = new ConditionalWrites(s3, config.bucket(), keys.root() + ".probe/", this::exists);
         AtomicInteger n = new AtomicInteger();
         this.uploader = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "s3-upload-" + n.incrementAndGet());
@@ -110,15 +113,60 @@ public class ArchiveStore {
         return PartSizing.of(config).partSize(expectedBytes);
     }
 
-    /** A memory budget too small for S3's parts stops the worker at start-up, not its first backup. */
-    void checkSettings(@Observes StartupEvent event) {
+    /**
+     * A memory budget too small for S3's parts stops the worker at start-up, not its first backup.
+     * Conditional writes are probed in the background, as the store may not answer yet.
+     */
+    void onStart(@Observes StartupEvent event) {
         PartSizing sizing = PartSizing.of(config);
         LOG.infof("stage=storage-settings largestPartMiB=%d largestArchiveGiB=%s", sizing.largestPart() / PartSizing.MIB,
                 String.format(Locale.ROOT, "%.1f", sizing.largestArchive() / (double) (1024 * PartSizing.MIB)));
+        Thread probe = new Thread(() -> {
+            try {
+                conditional.supported();
+            } catch (RuntimeException e) {
+                LOG.warnf("stage=conditional-writes-probe-failed next=first-write msg=\"%s\"",
+                        Redactor.redact(String.valueOf(e.getMessage())));
+            }
+        }, "conditional-writes-probe");
+        probe.setDaemon(true);
+        probe.start();
     }
 
+    /**
+     * Whether the store itself refuses to replace an object ({@code If-None-Match: *}); where it
+     * does not, {@link #putJsonIfAbsent} looks before it writes. Probes the store the first time.
+     */
+    public boolean conditionalWrites() {
+        try {
+            return conditional.supported();
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("probing conditional writes", e);
+        }
+    }
+
+    /** Writes {@code value} as JSON under {@code key} unless an object is there already. */
+    public PutIfAbsent putJsonIfAbsent(String key, Object value) {
+        byte[] body = toJson(value);
+        try {
+            return conditional.put(key, body, "application/json");
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("writing " + key, e);
+        }
+    }
+
+    /**
+     * Writes the manifest, the commit point, which is never replaced. One already there is fine
+     * only when it is this very manifest: a PUT whose first try landed though its answer was lost.
+     */
     public void putManifest(Manifest manifest) {
-        putJson(ArchiveKeys.manifestOf(manifest.archiveKey()), manifest);
+        String key = ArchiveKeys.manifestOf(manifest.archiveKey());
+        if (putJsonIfAbsent(key, manifest) == PutIfAbsent.ALREADY_EXISTS
+                && getJson(key, Manifest.class).filter(manifest::equals).isEmpty()) {
+            // another job took the same archive key; a new attempt takes a new one
+            throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
+                    key + " already exists and describes another archive; it was left as it is"));
+        }
     }
 
     /**
@@ -287,14 +335,20 @@ public class ArchiveStore {
     }
 
     private void putJson(String key, Object value) {
+        byte[] body = toJson(value);
         try {
-            byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
             s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType("application/json"),
                     RequestBody.fromBytes(body));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             throw StorageFailures.of("writing " + key, e);
+        }
+    }
+
+    private byte[] toJson(Object value) {
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

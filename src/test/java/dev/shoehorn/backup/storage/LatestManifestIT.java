@@ -7,14 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +26,7 @@ class LatestManifestIT {
     private static final Instant T2 = T1.plusSeconds(86_400);
     private static TestS3 s3;
     private static ArchiveStore store;
-    private final Warnings warnings = new Warnings();
+    private Warnings warnings;
     private String target;
 
     @BeforeAll
@@ -50,12 +44,12 @@ class LatestManifestIT {
     @BeforeEach
     void newTargetAndListenForWarnings() {
         target = "t_" + UUID.randomUUID().toString().substring(0, 8);
-        Logger.getLogger(ArchiveStore.class.getName()).addHandler(warnings);
+        warnings = Warnings.of(ArchiveStore.class);
     }
 
     @AfterEach
     void stopListening() {
-        Logger.getLogger(ArchiveStore.class.getName()).removeHandler(warnings);
+        warnings.close();
     }
 
     @Test
@@ -66,7 +60,7 @@ class LatestManifestIT {
 
         // Then the newer one is latest, and nothing was skipped
         assertThat(store.latestManifest(target)).contains(newest);
-        assertThat(warnings.lines).isEmpty();
+        assertThat(warnings.lines()).isEmpty();
     }
 
     @Test
@@ -79,7 +73,7 @@ class LatestManifestIT {
         // When latest is asked for
         // Then the complete one is, and the orphan was skipped with one warning
         assertThat(store.latestManifest(target)).contains(good);
-        assertThat(warnings.lines).containsExactly("target=" + target + " stage=manifest-skipped key="
+        assertThat(warnings.lines()).containsExactly("target=" + target + " stage=manifest-skipped key="
                 + ArchiveKeys.manifestOf(orphan.archiveKey()) + " reason=archive-missing");
     }
 
@@ -93,7 +87,7 @@ class LatestManifestIT {
 
         // Then the complete one is latest, and the size mismatch was named
         assertThat(store.latestManifest(target)).contains(good);
-        assertThat(warnings.lines).singleElement().asString()
+        assertThat(warnings.lines()).singleElement().asString()
                 .contains("reason=size-mismatch", "manifestBytes=120", "archiveBytes=90");
     }
 
@@ -111,7 +105,7 @@ class LatestManifestIT {
 
         // Then it is skipped for its target
         assertThat(store.latestManifest(target)).contains(good);
-        assertThat(warnings.lines).singleElement().asString()
+        assertThat(warnings.lines()).singleElement().asString()
                 .contains("reason=target-mismatch", "manifestTarget=other_target");
     }
 
@@ -124,7 +118,7 @@ class LatestManifestIT {
 
         // Then there is no latest archive
         assertThat(store.latestManifest(target)).isEmpty();
-        assertThat(warnings.lines).singleElement().asString().contains("reason=unreadable");
+        assertThat(warnings.lines()).singleElement().asString().contains("reason=unreadable");
     }
 
     /** A complete archive: object and manifest. */
@@ -151,28 +145,5 @@ class LatestManifestIT {
 
     private static void put(String key, byte[] body) {
         s3.client().putObject(b -> b.bucket(s3.bucket()).key(key), RequestBody.fromBytes(body));
-    }
-
-    /** The warnings ArchiveStore logs, as formatted lines. */
-    private static final class Warnings extends Handler {
-
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                lines.add(((ExtLogRecord) record).getFormattedMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-            // nothing buffered
-        }
-
-        @Override
-        public void close() {
-            // nothing held
-        }
     }
 }
