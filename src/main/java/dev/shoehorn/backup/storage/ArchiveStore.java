@@ -209,17 +209,17 @@ public class ArchiveStore {
             throw e;
         }
         String archiveKey = key.substring(0, key.length() - ArchiveKeys.MANIFEST_SUFFIX.length());
-        Long stored = sizes.get(archiveKey);
         if (!target.equals(manifest.target())) {
             return skipped(target, key, "target-mismatch", " manifestTarget=" + manifest.target());
         }
         if (!archiveKey.equals(manifest.archiveKey())) {
             return skipped(target, key, "archive-key-mismatch", " manifestArchiveKey=" + manifest.archiveKey());
         }
+        Long stored = sizes.get(archiveKey);
         if (stored == null) {
             return skipped(target, key, "archive-missing", "");
         }
-        if (stored != manifest.bytes()) {
+        if (stored.longValue() != manifest.bytes()) {
             return skipped(target, key, "size-mismatch", " manifestBytes=" + manifest.bytes() + " archiveBytes=" + stored);
         }
         return Optional.of(manifest);

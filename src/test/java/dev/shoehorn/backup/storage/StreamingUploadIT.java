@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -21,12 +20,6 @@ import dev.shoehorn.backup.job.Backoff;
 import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.job.ErrorCode;
 import dev.shoehorn.backup.job.JobFailedException;
-import dev.shoehorn.backup.local.LocalS3;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -34,28 +27,22 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 class StreamingUploadIT {
 
     private static final int PART = 5 * 1024 * 1024;
-    private static final String BUCKET = "upload-it-" + UUID.randomUUID().toString().substring(0, 8);
-    private static LocalS3 server;
+    private static TestS3 server;
     private static S3Client s3;
+    private static String bucket;
     private static ExecutorService uploader;
 
     @BeforeAll
     static void start() {
-        server = LocalS3.start(0, null, "k", "s3cr3t-k", StorageFaults::wrap);
-        server.createBucket(BUCKET);
-        s3 = S3Client.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s3cr3t-k")))
-                .build();
+        server = TestS3.start(StorageFaults::wrap);
+        s3 = server.client();
+        bucket = server.bucket();
         uploader = Executors.newFixedThreadPool(2);
     }
 
     @AfterAll
     static void stop() {
         uploader.shutdownNow();
-        s3.close();
-        server.deleteBucket(BUCKET);
         server.close();
     }
 
@@ -73,12 +60,12 @@ class StreamingUploadIT {
         ArchiveRef archive = upload.complete("custom");
 
         // Then the object is byte for byte the stream, in three parts, with the SHA-256 of the stream
-        byte[] stored = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("multi.dump")).asByteArray();
+        byte[] stored = s3.getObjectAsBytes(b -> b.bucket(bucket).key("multi.dump")).asByteArray();
         assertThat(stored).isEqualTo(data);
         assertThat(archive.bytes()).isEqualTo(data.length);
         assertThat(archive.sha256()).isEqualTo(sha256(data));
         assertThat(StorageFaults.storedParts() - partsBefore).isEqualTo(3);
-        assertThat(server.blobStore().listMultipartUploads(BUCKET)).isEmpty();
+        assertThat(server.server().blobStore().listMultipartUploads(bucket)).isEmpty();
     }
 
     @Test
@@ -91,9 +78,9 @@ class StreamingUploadIT {
         upload.abort();
 
         // Then nothing is visible and nothing keeps costing storage; further writes fail
-        assertThat(catchThrowable(() -> s3.headObject(b -> b.bucket(BUCKET).key("aborted.dump"))))
+        assertThat(catchThrowable(() -> s3.headObject(b -> b.bucket(bucket).key("aborted.dump"))))
                 .isInstanceOf(NoSuchKeyException.class);
-        assertThat(server.blobStore().listMultipartUploads(BUCKET)).isEmpty();
+        assertThat(server.server().blobStore().listMultipartUploads(bucket)).isEmpty();
         assertThat(catchThrowable(() -> upload.write(new byte[1], 0, 1))).hasMessageContaining("aborted");
     }
 
@@ -130,11 +117,11 @@ class StreamingUploadIT {
         // Then the upload waited the outage out, and the object is the stream with its SHA-256
         assertThat(StorageFaults.refusedCalls() - refusedBefore).isPositive();
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(29));
-        byte[] stored = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("outage.dump")).asByteArray();
+        byte[] stored = s3.getObjectAsBytes(b -> b.bucket(bucket).key("outage.dump")).asByteArray();
         assertThat(stored).isEqualTo(data);
         assertThat(archive.bytes()).isEqualTo(data.length);
         assertThat(archive.sha256()).isEqualTo(sha256(data));
-        assertThat(server.blobStore().listMultipartUploads(BUCKET)).isEmpty();
+        assertThat(server.server().blobStore().listMultipartUploads(bucket)).isEmpty();
     }
 
     @Test
@@ -159,9 +146,9 @@ class StreamingUploadIT {
         assertThat(failed.failure().code()).isEqualTo(ErrorCode.STORAGE_ERROR);
         assertThat(failed.failure().retryable()).isTrue();
         assertThat(failed.failure().message()).startsWith("uploading part");
-        assertThat(catchThrowable(() -> s3.headObject(b -> b.bucket(BUCKET).key("outlasted.dump"))))
+        assertThat(catchThrowable(() -> s3.headObject(b -> b.bucket(bucket).key("outlasted.dump"))))
                 .isInstanceOf(NoSuchKeyException.class);
-        assertThat(server.blobStore().listMultipartUploads(BUCKET)).isEmpty();
+        assertThat(server.server().blobStore().listMultipartUploads(bucket)).isEmpty();
     }
 
     private static StreamingUpload start(String key) {
@@ -169,8 +156,8 @@ class StreamingUploadIT {
     }
 
     private static StreamingUpload start(String key, StorageRetry retry) {
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
-        return new StreamingUpload(s3, BUCKET, key, uploadId, PART, 2, uploader, retry, new Cancellation());
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        return new StreamingUpload(s3, bucket, key, uploadId, PART, 2, uploader, retry, new Cancellation());
     }
 
     private static byte[] random(int size) {
