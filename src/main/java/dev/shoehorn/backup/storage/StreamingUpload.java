@@ -141,8 +141,15 @@ public final class StreamingUpload extends OutputStream {
             for (CompletableFuture<CompletedPart> part : parts) {
                 done.add(part.join());
             }
-            retry.call("completing the upload of " + key, stop, () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
-                    .key(key).uploadId(uploadId).multipartUpload(m -> m.parts(done))));
+            try {
+                retry.call("completing the upload of " + key, stop, () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(key).uploadId(uploadId).multipartUpload(m -> m.parts(done))));
+            } catch (JobFailedException e) {
+                if (!(e.getCause() instanceof NoSuchUploadException) || !storedWhole()) {
+                    throw e;
+                }
+                LOG.debugf("stage=upload-completed-earlier key=%s", key);
+            }
             completed = true;
             finished = true;
             forgetJob.run();
@@ -239,6 +246,18 @@ public final class StreamingUpload extends OutputStream {
         // a failed part gives its buffer back too: the stream stops at the next part, not at its end
         failIfBroken();
         return buffer;
+    }
+
+    /**
+     * Whether the object is there with every byte: after a retried completion finds the upload
+     * gone, because an earlier try completed it though its answer was lost.
+     */
+    private boolean storedWhole() {
+        try {
+            return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength() == bytes;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static String size(long bytes) {

@@ -16,6 +16,10 @@ import software.amazon.awssdk.services.s3.model.AbortMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
@@ -38,6 +42,7 @@ final class FakeMultipartS3 implements S3Client {
 
     private volatile Fault partFault = call -> null;
     private volatile byte[] completed;
+    private volatile boolean loseNextCompleteAnswer;
 
     FakeMultipartS3 failPartCalls(Fault fault) {
         this.partFault = fault;
@@ -47,6 +52,12 @@ final class FakeMultipartS3 implements S3Client {
     static S3Exception error(int status, String code) {
         return (S3Exception) S3Exception.builder().statusCode(status).message(code)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build()).build();
+    }
+
+    /** The next completion completes the upload, but its caller gets a 500 instead of the answer. */
+    FakeMultipartS3 loseNextCompleteAnswer() {
+        loseNextCompleteAnswer = true;
+        return this;
     }
 
     int partCalls() {
@@ -78,12 +89,28 @@ final class FakeMultipartS3 implements S3Client {
 
     @Override
     public CompleteMultipartUploadResponse completeMultipartUpload(CompleteMultipartUploadRequest request) {
+        if (completed != null) {
+            throw NoSuchUploadException.builder().statusCode(404).message("NoSuchUpload").build();
+        }
         ByteArrayOutputStream object = new ByteArrayOutputStream();
         for (CompletedPart part : request.multipartUpload().parts()) {
             object.writeBytes(parts.get(part.partNumber()));
         }
         completed = object.toByteArray();
+        if (loseNextCompleteAnswer) {
+            loseNextCompleteAnswer = false;
+            throw error(500, "InternalError");
+        }
         return CompleteMultipartUploadResponse.builder().build();
+    }
+
+    @Override
+    public HeadObjectResponse headObject(HeadObjectRequest request) {
+        byte[] object = completed;
+        if (object == null) {
+            throw NoSuchKeyException.builder().statusCode(404).message("NoSuchKey").build();
+        }
+        return HeadObjectResponse.builder().contentLength((long) object.length).build();
     }
 
     @Override

@@ -161,6 +161,25 @@ class StreamingUploadTest {
     }
 
     @Test
+    void aCompletionRetriedAfterItsAnswerWasLostFindsTheObjectWhole() throws Exception {
+        // Given a store that completes the upload but loses the answer, then knows the upload no more
+        s3.loseNextCompleteAnswer();
+        byte[] data = random(2 * PART + 5);
+
+        // When the stream is completed
+        ArchiveRef archive;
+        try (StreamingUpload upload = upload()) {
+            upload.write(data);
+            archive = upload.complete("custom");
+        }
+
+        // Then the retry's NoSuchUpload is recognised as the earlier try's success
+        assertThat(archive.bytes()).isEqualTo(data.length);
+        assertThat(s3.completed()).isEqualTo(data);
+        assertThat(s3.aborts()).isZero();
+    }
+
+    @Test
     void anArchiveOutgrowingTenThousandPartsFailsBeforeS3RefusesPart10001() throws Exception {
         // Given an upload of 1-byte parts that has sent 10,000 of them
         StreamingUpload upload = new StreamingUpload(s3, "bucket", "huge.dump", "upload-1", 1, 2, uploader,
