@@ -18,6 +18,7 @@ import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressConfig;
+import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveRef;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
@@ -65,8 +66,8 @@ public class DumpStreamer {
         cancellation.check();
         job.archive(key);
 
-        StreamingUpload upload = store.startUpload(key, estimate);
-        try (ToolProcess pgDump = ToolProcess.start(command(tools), target, cancellation, ToolProcess.Stdout.PIPE)) {
+        try (StreamingUpload upload = store.startUpload(key, estimate, cancellation);
+                ToolProcess pgDump = ToolProcess.start(command(tools), target, cancellation, ToolProcess.Stdout.PIPE)) {
             events.emit(new BackupEvents.Started(0, estimate, 0));
             LOG.debugf("job=%s target=%s stage=pg-dump pgDump=%s server=%s key=%s", events.jobId(), target.name(),
                     tools.version(), facts.version(), key);
@@ -89,8 +90,6 @@ public class DumpStreamer {
         } catch (IOException e) {
             throw new JobFailedException(cancellation.isCancelled() ? cancellation.reason()
                     : Failure.retryable(ErrorCode.PG_DUMP_FAILED, "running pg_dump: " + e.getMessage()), e);
-        } finally {
-            upload.abort();
         }
     }
 
@@ -136,13 +135,19 @@ public class DumpStreamer {
         }
     }
 
-    /** The manifest makes the archive count; if it cannot be written, the archive goes too. */
+    /**
+     * The manifest makes the archive count; if it cannot be written, the archive goes too, unless
+     * a manifest is there after all (a write whose answer was lost, or another archive's), which is
+     * left as it is.
+     */
     private void commit(Manifest manifest) {
         try {
             store.putManifest(manifest);
         } catch (RuntimeException e) {
             try {
-                store.delete(manifest.archiveKey());
+                if (!store.exists(ArchiveKeys.manifestOf(manifest.archiveKey()))) {
+                    store.delete(manifest.archiveKey());
+                }
             } catch (RuntimeException cleanup) {
                 LOG.warnf("stage=orphan-archive key=%s msg=\"%s\"", manifest.archiveKey(), cleanup.getMessage());
             }

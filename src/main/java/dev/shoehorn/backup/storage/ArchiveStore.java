@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,14 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.StartupEvent;
+
+import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.failure.Redactor;
 
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,7 +36,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Archives, manifests and idempotency records in the configured bucket. */
 @ApplicationScoped
@@ -35,23 +43,19 @@ public class ArchiveStore {
 
     private static final Logger LOG = Logger.getLogger(ArchiveStore.class);
 
-    /** S3 allows at most 10,000 parts per upload; stay well below in case the estimate is low. */
-    private static final long PART_BUDGET = 2_500;
-    private static final long MAX_PART = 5L * 1024 * 1024 * 1024;
-
     private final S3Client s3;
     private final StorageConfig config;
     private final ObjectMapper json;
     private final ArchiveKeys keys;
     private final ExecutorService uploader;
-    /** Whether the store honours If-None-Match on PUT; learnt from its first answer. */
-    private volatile boolean conditionalWrites = true;
+    private final ConditionalWrites conditional;
 
     public ArchiveStore(S3Client s3, StorageConfig config, ObjectMapper json) {
         this.s3 = s3;
         this.config = config;
         this.json = json;
         this.keys = new ArchiveKeys(config.prefix());
+        this.conditional = new ConditionalWrites(s3, config.bucket(), keys.root() + ".probe/", this::exists);
         AtomicInteger n = new AtomicInteger();
         this.uploader = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "s3-upload-" + n.incrementAndGet());
@@ -79,46 +83,139 @@ public class ArchiveStore {
         return key;
     }
 
-    /** Starts a multipart upload sized for about {@code expectedBytes}. */
-    public StreamingUpload startUpload(String key, long expectedBytes) {
-        try {
-            String uploadId = s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)
-                    .contentType("application/octet-stream")).uploadId();
-            return new StreamingUpload(s3, config.bucket(), key, uploadId, partSize(expectedBytes),
-                    config.partsInFlight(), uploader);
-        } catch (RuntimeException e) {
-            throw StorageFailures.of("starting the upload of " + key, e);
-        }
+    /**
+     * Starts a multipart upload sized for about {@code expectedBytes}. Its S3 calls are retried
+     * through outages of up to {@code backup.storage.retry-window}; cancelling {@code cancellation}
+     * ends their waits at once. Use it in try-with-resources: closing aborts it unless completed.
+     */
+    public StreamingUpload startUpload(String key, long expectedBytes, Cancellation cancellation) {
+        StorageRetry retry = new StorageRetry(StorageRetry.BACKOFF, config.retryWindow());
+        String uploadId = retry.call("starting the upload of " + key, cancellation,
+                () -> s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)
+                        .contentType("application/octet-stream")).uploadId());
+        return new StreamingUpload(s3, config.bucket(), key, uploadId, partSize(expectedBytes),
+                config.partsInFlight(), uploader, retry, cancellation);
     }
 
     int partSize(long expectedBytes) {
-        long configured = config.partSize().asLongValue();
-        long needed = (expectedBytes * 4) / PART_BUDGET;
-        long size = Math.max(configured, Math.min(MAX_PART, roundUpToMiB(needed)));
-        return (int) Math.min(size, Integer.MAX_VALUE - 8);
+        return PartSizing.of(config).partSize(expectedBytes);
     }
 
-    private static long roundUpToMiB(long bytes) {
-        long mib = 1024 * 1024;
-        return ((bytes + mib - 1) / mib) * mib;
+    /**
+     * A memory budget too small for S3's parts stops the worker at start-up, not its first backup.
+     * Conditional writes are probed in the background, as the store may not answer yet.
+     */
+    void onStart(@Observes StartupEvent event) {
+        PartSizing sizing = PartSizing.of(config);
+        LOG.infof("stage=storage-settings largestPartMiB=%d largestArchiveGiB=%s", sizing.largestPart() / PartSizing.MIB,
+                String.format(Locale.ROOT, "%.1f", sizing.largestArchive() / (double) (1024 * PartSizing.MIB)));
+        Thread probe = new Thread(() -> {
+            try {
+                conditional.supported();
+            } catch (RuntimeException e) {
+                LOG.warnf("stage=conditional-writes-probe-failed next=first-write msg=\"%s\"",
+                        Redactor.redact(String.valueOf(e.getMessage())));
+            }
+        }, "conditional-writes-probe");
+        probe.setDaemon(true);
+        probe.start();
     }
 
-    public void putManifest(Manifest manifest) {
-        putJson(ArchiveKeys.manifestOf(manifest.archiveKey()), manifest);
-    }
-
-    /** The newest archive of {@code target} that has a manifest. */
-    public Optional<Manifest> latestManifest(String target) {
+    /**
+     * Whether the store itself refuses to replace an object ({@code If-None-Match: *}); where it
+     * does not, {@link #putJsonIfAbsent} looks before it writes. Probes the store the first time.
+     */
+    public boolean conditionalWrites() {
         try {
-            return s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(keys.targetPrefix(target)))
-                    .contents().stream()
-                    .map(S3Object::key)
-                    .filter(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX))
-                    .max(Comparator.naturalOrder())
-                    .flatMap(k -> getJson(k, Manifest.class));
+            return conditional.supported();
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("probing conditional writes", e);
+        }
+    }
+
+    /** Writes {@code value} as JSON under {@code key} unless an object is there already. */
+    public PutIfAbsent putJsonIfAbsent(String key, Object value) {
+        byte[] body = toJson(value);
+        try {
+            return conditional.put(key, body, "application/json");
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("writing " + key, e);
+        }
+    }
+
+    /**
+     * Writes the manifest, the commit point, which is never replaced. One already there is fine
+     * only when it is this very manifest: a PUT whose first try landed though its answer was lost.
+     */
+    public void putManifest(Manifest manifest) {
+        String key = ArchiveKeys.manifestOf(manifest.archiveKey());
+        if (putJsonIfAbsent(key, manifest) == PutIfAbsent.ALREADY_EXISTS
+                && getJson(key, Manifest.class).filter(manifest::equals).isEmpty()) {
+            // another job took the same archive key; a new attempt takes a new one
+            throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
+                    key + " already exists and describes another archive; it was left as it is"));
+        }
+    }
+
+    /**
+     * The contract's {@code latest}: the newest manifest of {@code target} that describes the
+     * archive beside it, for that target, and whose archive exists with the manifest's size.
+     * Anything else under the folder (a manifest whose archive is gone or was cut short by an
+     * ambiguous write, one copied from another target's folder, an unreadable one) is skipped
+     * with a warning, never taken.
+     */
+    public Optional<Manifest> latestManifest(String target) {
+        Map<String, Long> sizes = new HashMap<>();
+        try {
+            s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(keys.targetPrefix(target)))
+                    .contents().forEach(o -> sizes.put(o.key(), o.size()));
         } catch (RuntimeException e) {
             throw StorageFailures.of("listing archives of " + target, e);
         }
+        // the keys' UTC stamps make the lexical order the order in time
+        return sizes.keySet().stream()
+                .filter(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX))
+                .sorted(Comparator.reverseOrder())
+                .map(k -> verifiedManifest(target, k, sizes))
+                .flatMap(Optional::stream)
+                .findFirst();
+    }
+
+    /** The manifest at {@code key} if it holds; the sizes of the folder's objects spare a HEAD per archive. */
+    private Optional<Manifest> verifiedManifest(String target, String key, Map<String, Long> sizes) {
+        Manifest manifest;
+        try {
+            Optional<Manifest> read = getJson(key, Manifest.class);
+            if (read.isEmpty()) {
+                return skipped(target, key, "manifest-gone", "");
+            }
+            manifest = read.get();
+        } catch (JobFailedException e) {
+            if (e.getCause() instanceof JsonProcessingException) {
+                return skipped(target, key, "unreadable", "");
+            }
+            throw e;
+        }
+        String archiveKey = key.substring(0, key.length() - ArchiveKeys.MANIFEST_SUFFIX.length());
+        if (!target.equals(manifest.target())) {
+            return skipped(target, key, "target-mismatch", " manifestTarget=" + manifest.target());
+        }
+        if (!archiveKey.equals(manifest.archiveKey())) {
+            return skipped(target, key, "archive-key-mismatch", " manifestArchiveKey=" + manifest.archiveKey());
+        }
+        Long stored = sizes.get(archiveKey);
+        if (stored == null) {
+            return skipped(target, key, "archive-missing", "");
+        }
+        if (stored.longValue() != manifest.bytes()) {
+            return skipped(target, key, "size-mismatch", " manifestBytes=" + manifest.bytes() + " archiveBytes=" + stored);
+        }
+        return Optional.of(manifest);
+    }
+
+    private static Optional<Manifest> skipped(String target, String key, String reason, String detail) {
+        LOG.warnf("target=%s stage=manifest-skipped key=%s reason=%s%s", target, key, reason, detail);
+        return Optional.empty();
     }
 
     /** The manifest of an archive, if the archive is complete. */
@@ -139,7 +236,8 @@ public class ArchiveStore {
      * when another job's record was there first.
      */
     public boolean claimCommand(CommandRecord record) {
-        return putJsonIfAbsent(keys.command(record.kind(), record.target(), record.commandId()), record);
+        return putJsonIfAbsent(keys.command(record.kind(), record.target(), record.commandId()), record)
+                == PutIfAbsent.CREATED;
     }
 
     /** The record of a reaction to a restore job, if one was written. */
@@ -207,56 +305,21 @@ public class ArchiveStore {
     }
 
     private void putJson(String key, Object value) {
+        byte[] body = toJson(value);
         try {
-            byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
             s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType("application/json"),
                     RequestBody.fromBytes(body));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             throw StorageFailures.of("writing " + key, e);
         }
     }
 
-    /**
-     * {@code If-None-Match: *}: the write happens only if nothing is stored under the key. A store
-     * that answers 412 (or 409 for a concurrent conditional write) had the key already.
-     */
-    private boolean putJsonIfAbsent(String key, Object value) {
-        if (!conditionalWrites) {
-            return putJsonUnlessExists(key, value);
-        }
+    private byte[] toJson(Object value) {
         try {
-            byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
-            s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType("application/json").ifNoneMatch("*"),
-                    RequestBody.fromBytes(body));
-            return true;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
-                return false;
-            }
-            if (e.statusCode() == 501) {
-                // Stores without conditional writes (S3Proxy, older MinIO and Ceph) answer 501; the
-                // records are written under the target's lock, which keeps writers apart anyway.
-                conditionalWrites = false;
-                LOG.warnf("stage=conditional-writes-unsupported bucket=%s msg=\"the store does not support "
-                        + "If-None-Match; falling back to look-then-write under the target's lock\"", config.bucket());
-                return putJsonUnlessExists(key, value);
-            }
-            throw StorageFailures.of("writing " + key, e);
+            return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            throw StorageFailures.of("writing " + key, e);
         }
-    }
-
-    private boolean putJsonUnlessExists(String key, Object value) {
-        if (exists(key)) {
-            return false;
-        }
-        putJson(key, value);
-        return true;
     }
 
     private <T> Optional<T> getJson(String key, Class<T> type) {

@@ -36,19 +36,27 @@ public interface StorageConfig {
     Optional<String> secretAccessKey();
 
     /**
-     * Size of one multipart-upload part and of one in-memory buffer. Grows by itself for archives
-     * so large that 10,000 parts would not hold them.
+     * Size of one multipart-upload part and of one in-memory buffer, at least 5M. Grows by itself
+     * where the expected archive would need more than 2,500 parts, within {@link #memoryBudget()}.
      */
     @WithDefault("8M")
     MemorySize partSize();
 
     /**
-     * Parts uploaded at the same time per job; memory per job is about part-size × (parts-in-flight
-     * + 1). pg_dump's compression, not the upload, is the bottleneck (docs/performance.md); raise it
-     * for object stores far away.
+     * Parts uploaded at the same time per job; memory per job is part-size × (parts-in-flight + 1).
+     * pg_dump's compression, not the upload, is the bottleneck (docs/performance.md); raise it for
+     * object stores far away.
      */
     @WithDefault("2")
     int partsInFlight();
+
+    /**
+     * Most memory the buffers of one upload may take, whatever the database's size: parts never
+     * grow beyond memory-budget / (parts-in-flight + 1). As S3 takes at most 10,000 parts, it also
+     * sets the largest archive: 96M and 2 parts in flight give 32 MiB parts, 312.5 GiB.
+     */
+    @WithDefault("96M")
+    MemorySize memoryBudget();
 
     /**
      * Multipart uploads under the prefix older than this are aborted when a worker starts: what a
@@ -61,4 +69,13 @@ public interface StorageConfig {
     /** Timeout of one S3 call (a part upload included). */
     @WithDefault("PT5M")
     java.time.Duration callTimeout();
+
+    /**
+     * How long one S3 call of an upload (its start, each part, its completion) is tried again
+     * while the store answers 5xx, 408, 429 or not at all, waiting 1 s, doubling up to 15 s
+     * between tries; a part keeps its buffer meanwhile and pg_dump waits. An outage shorter than
+     * this costs the backup only its length. 0 tries once.
+     */
+    @WithDefault("2m")
+    java.time.Duration retryWindow();
 }

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.shoehorn.backup.job.Cancellation;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -26,8 +31,16 @@ import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
  * the way. At most {@code partsInFlight + 1} buffers exist, so memory stays bounded whatever the
  * archive's size; a producer faster than the upload waits for a buffer to come back.
  *
- * <p>Nothing is visible under the key until {@link #complete()}; {@link #abort()} discards the
+ * <p>Each S3 call (every part, the completion) is retried through an outage of the store by
+ * {@link StorageRetry}; a part keeps its buffer until it is stored, so an outage makes the producer
+ * wait, not memory grow. Cancelling the job's {@link Cancellation} ends those waits at once.
+ * Storage failures reach the caller as {@link JobFailedException}s that say whether another
+ * attempt of the job may help.
+ *
+ * <p>Nothing is visible under the key until {@link #complete}; {@link #abort()} discards the
  * parts so that a failed job leaves neither an object nor parts that keep costing storage.
+ * {@link #close()} aborts unless {@link #complete} succeeded, so that try-with-resources cleans up
+ * after every failure.
  */
 public final class StreamingUpload extends OutputStream {
 
@@ -40,6 +53,10 @@ public final class StreamingUpload extends OutputStream {
     private final int partSize;
     private final int maxBuffers;
     private final ExecutorService uploader;
+    private final StorageRetry retry;
+    /** Ends the waits of this upload's calls: cancelled by {@link #abort()} and by the job's cancellation. */
+    private final Cancellation stop = new Cancellation();
+    private final Runnable forgetJob;
     private final BlockingQueue<byte[]> freeBuffers;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
     private final MessageDigest sha256;
@@ -47,11 +64,12 @@ public final class StreamingUpload extends OutputStream {
     private byte[] current;
     private int fill;
     private long bytes;
-    private volatile Throwable partFailure;
+    private volatile JobFailedException failure;
     private volatile boolean finished;
+    private boolean completed;
 
     StreamingUpload(S3Client s3, String bucket, String key, String uploadId, int partSize, int partsInFlight,
-            ExecutorService uploader) {
+            ExecutorService uploader, StorageRetry retry, Cancellation job) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
@@ -59,8 +77,10 @@ public final class StreamingUpload extends OutputStream {
         this.partSize = partSize;
         this.maxBuffers = partsInFlight + 1;
         this.uploader = uploader;
+        this.retry = retry;
         this.freeBuffers = new ArrayBlockingQueue<>(maxBuffers);
         this.sha256 = Sha256.digest();
+        this.forgetJob = job.onCancel(() -> stop.cancel(job.reason()));
     }
 
     public String key() {
@@ -77,6 +97,12 @@ public final class StreamingUpload extends OutputStream {
         write(new byte[] { (byte) b }, 0, 1);
     }
 
+    /**
+     * Takes bytes, waiting while every buffer is being uploaded.
+     *
+     * @throws JobFailedException when a part failed for good or the job was cancelled
+     * @throws IOException when the upload was already completed or aborted
+     */
     @Override
     public void write(byte[] data, int off, int len) throws IOException {
         failIfBroken();
@@ -84,8 +110,7 @@ public final class StreamingUpload extends OutputStream {
         bytes += len;
         while (len > 0) {
             if (current == null) {
-                current = takeBuffer();
-                fill = 0;
+                startPart();
             }
             int n = Math.min(len, partSize - fill);
             System.arraycopy(data, off, current, fill, n);
@@ -98,14 +123,17 @@ public final class StreamingUpload extends OutputStream {
         }
     }
 
-    /** Uploads what is left, stitches the parts together and returns the finished archive. */
+    /**
+     * Uploads what is left, stitches the parts together and returns the finished archive.
+     *
+     * @throws JobFailedException when a call failed for good, or the job was cancelled
+     */
     public ArchiveRef complete(String format) {
         try {
             failIfBroken();
             if (current != null || parts.isEmpty()) {
                 if (current == null) {
-                    current = takeBuffer();
-                    fill = 0;
+                    startPart();
                 }
                 shipCurrent();
             }
@@ -113,23 +141,40 @@ public final class StreamingUpload extends OutputStream {
             for (CompletableFuture<CompletedPart> part : parts) {
                 done.add(part.join());
             }
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(done)));
+            try {
+                retry.call("completing the upload of " + key, stop, () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(key).uploadId(uploadId).multipartUpload(m -> m.parts(done))));
+            } catch (JobFailedException e) {
+                if (!(e.getCause() instanceof NoSuchUploadException) || !storedWhole()) {
+                    throw e;
+                }
+                LOG.debugf("stage=upload-completed-earlier key=%s", key);
+            }
+            completed = true;
             finished = true;
+            forgetJob.run();
             return new ArchiveRef(key, bytes, Sha256.hex(sha256), format);
         } catch (CompletionException e) {
             throw StorageFailures.of("uploading a part of " + key, e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw StorageFailures.of("completing the upload of " + key, e);
         }
     }
 
-    /** Discards the upload; safe to call more than once and after a failure. */
+    /** Aborts the upload unless {@link #complete} succeeded. */
+    @Override
+    public void close() {
+        abort();
+    }
+
+    /** Discards the upload; safe to call more than once, after a failure, and a no-op once completed. */
     public void abort() {
         if (finished) {
             return;
         }
         finished = true;
+        stop.cancel(Failure.permanent(ErrorCode.STORAGE_ERROR, "the upload of " + key + " was aborted"));
+        forgetJob.run();
         for (CompletableFuture<CompletedPart> part : parts) {
             try {
                 part.join();
@@ -147,24 +192,36 @@ public final class StreamingUpload extends OutputStream {
         }
     }
 
+    private void startPart() throws IOException {
+        if (parts.size() == PartSizing.MAX_PARTS) {
+            // S3 would refuse part 10,001 only after the upload had stored the rest
+            failure = new JobFailedException(Failure.permanent(ErrorCode.STORAGE_ERROR, String.format(Locale.ROOT,
+                    "%s is larger than one S3 upload holds: %,d parts of %s (%s); parts grow with the expected"
+                            + " archive size up to backup.storage.memory-budget / (parts-in-flight + 1)",
+                    key, PartSizing.MAX_PARTS, size(partSize), size((long) PartSizing.MAX_PARTS * partSize))));
+            throw failure;
+        }
+        current = takeBuffer();
+        fill = 0;
+    }
+
     private void shipCurrent() {
         byte[] buffer = current;
         int length = fill;
         int partNumber = parts.size() + 1;
         current = null;
         fill = 0;
-        CompletableFuture<CompletedPart> part = CompletableFuture.supplyAsync(() -> {
-            if (finished) {
-                throw new CompletionException(new IOException("upload aborted"));
-            }
-            String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
-                    .contentLength((long) length),
-                    RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length)).eTag();
-            return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
-        }, uploader);
+        CompletableFuture<CompletedPart> part = CompletableFuture.supplyAsync(() -> retry.call(
+                "uploading part " + partNumber + " of " + key, stop, () -> {
+                    String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                            .partNumber(partNumber).contentLength((long) length),
+                            RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length)).eTag();
+                    return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+                }), uploader);
         part.whenComplete((ok, error) -> {
-            if (error != null && partFailure == null) {
-                partFailure = unwrap(error);
+            if (error != null && failure == null) {
+                failure = StorageFailures.of("uploading part " + partNumber + " of " + key,
+                        error instanceof Exception e ? e : new CompletionException(error));
             }
             freeBuffers.offer(buffer);
         });
@@ -173,41 +230,50 @@ public final class StreamingUpload extends OutputStream {
 
     private byte[] takeBuffer() throws IOException {
         byte[] buffer = freeBuffers.poll();
-        if (buffer != null) {
-            return buffer;
-        }
-        if (allocated < maxBuffers) {
+        if (buffer == null && allocated < maxBuffers) {
             allocated++;
-            return new byte[partSize];
+            buffer = new byte[partSize];
         }
         try {
-            while ((buffer = freeBuffers.poll(200, TimeUnit.MILLISECONDS)) == null) {
+            while (buffer == null) {
                 failIfBroken();
+                buffer = freeBuffers.poll(200, TimeUnit.MILLISECONDS);
             }
-            return buffer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for an upload buffer", e);
         }
+        // a failed part gives its buffer back too: the stream stops at the next part, not at its end
+        failIfBroken();
+        return buffer;
+    }
+
+    /**
+     * Whether the object is there with every byte: after a retried completion finds the upload
+     * gone, because an earlier try completed it though its answer was lost.
+     */
+    private boolean storedWhole() {
+        try {
+            return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength() == bytes;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String size(long bytes) {
+        double gib = bytes / (double) (1024 * PartSizing.MIB);
+        return gib >= 1 ? String.format(Locale.ROOT, "%.1f GiB", gib)
+                : bytes % PartSizing.MIB == 0 ? bytes / PartSizing.MIB + " MiB" : bytes + " bytes";
     }
 
     private void failIfBroken() throws IOException {
-        if (partFailure != null) {
-            throw new PartFailedException(partFailure);
-        }
         if (finished) {
-            throw new IOException("upload of " + key + " was aborted");
+            throw new IOException("upload of " + key + " was already " + (completed ? "completed" : "aborted"));
         }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
-
-    /** A part upload failed; carries the storage error so that it is classified as such. */
-    static final class PartFailedException extends IOException {
-        PartFailedException(Throwable cause) {
-            super("a part upload failed: " + cause.getMessage(), cause);
+        JobFailedException failed = failure;
+        if (failed != null) {
+            throw failed;
         }
+        stop.check();
     }
 }

@@ -71,6 +71,8 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         config.put("backup.storage.access-key-id", ACCESS_KEY);
         config.put("backup.storage.secret-access-key", S3_SECRET);
         config.put("backup.storage.part-size", "5M");
+        // outages longer than this fail an attempt: tests of failed jobs stay short
+        config.put("backup.storage.retry-window", "2s");
         target(config, SOURCE, SOURCE_DB, PG.user(), PG_PASSWORD);
         target(config, DENIED, SOURCE_DB, DENIED_ROLE, null);
         target(config, RESTORE, RESTORE_DB, PG.user(), PG_PASSWORD);
