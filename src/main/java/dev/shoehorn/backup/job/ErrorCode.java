@@ -11,6 +11,10 @@ public enum ErrorCode {
     NOT_RESTORABLE,
     CONFIRMATION_REQUIRED,
     ARCHIVE_NOT_FOUND,
+    KEY_MISMATCH,
+    EXPIRED,
+    SOURCE_NOT_ALLOWED,
+    UNAUTHORIZED,
     // failures of an accepted job
     TARGET_UNREACHABLE,
     PG_DUMP_UNAVAILABLE,

@@ -29,6 +29,7 @@ public final class Target {
     private final boolean isProtected;
     private final boolean restorable;
     private final java.util.List<String> migrateCommand;
+    private final boolean requireSignedCommands;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -45,6 +46,7 @@ public final class Target {
         this.isProtected = config.isProtected();
         this.restorable = config.restorable();
         this.migrateCommand = config.migrateCommand().map(java.util.List::copyOf).orElse(java.util.List.of());
+        this.requireSignedCommands = config.requireSignedCommands();
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -83,6 +85,11 @@ public final class Target {
     /** The configured migration command; empty when none is configured. */
     public java.util.List<String> migrateCommand() {
         return migrateCommand;
+    }
+
+    /** Whether its commands must carry a valid bw-signature (see dev.shoehorn.backup.signing). */
+    public boolean requireSignedCommands() {
+        return requireSignedCommands;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

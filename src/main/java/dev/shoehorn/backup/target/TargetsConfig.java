@@ -59,5 +59,12 @@ public interface TargetsConfig {
          * settings as libpq variables ({@code PGHOST}…, the password in {@code PGPASSFILE}).
          */
         Optional<java.util.List<String>> migrateCommand();
+
+        /**
+         * Whether commands naming this target must carry a valid {@code bw-signature} header of a
+         * trusted key (docs/security.md); a missing or bad one is rejected with UNAUTHORIZED.
+         */
+        @WithDefault("false")
+        boolean requireSignedCommands();
     }
 }

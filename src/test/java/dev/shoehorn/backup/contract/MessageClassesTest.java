@@ -306,7 +306,7 @@ class MessageClassesTest {
 
     private static TestTargets.Config target(String database, boolean isProtected, boolean restorable) {
         return new TestTargets.Config("127.0.0.1", 5432, database, "postgres", Optional.empty(), Optional.empty(),
-                Optional.empty(), isProtected, restorable, Optional.empty());
+                Optional.empty(), isProtected, restorable, Optional.empty(), false);
     }
 
     private static Manifest manifestOf(String key, String source) {

@@ -12,13 +12,13 @@ public final class TestTargets {
 
     public record Config(String host, int port, String database, String user, Optional<String> password,
             Optional<Path> passwordFile, Optional<String> sslmode, boolean isProtected, boolean restorable,
-            Optional<java.util.List<String>> migrateCommand)
+            Optional<java.util.List<String>> migrateCommand, boolean requireSignedCommands)
             implements TargetsConfig.TargetConfig {
     }
 
     public static Config config(String database, Optional<String> password) {
         return new Config("127.0.0.1", 5432, database, "postgres", password, Optional.empty(), Optional.empty(), false,
-                false, Optional.empty());
+                false, Optional.empty(), false);
     }
 
     public static TargetRegistry registry(String... names) {
