@@ -1,5 +1,7 @@
 package dev.shoehorn.backup.command;
 
+import java.time.Instant;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,12 +31,13 @@ public class BackupCommandParser {
         String target = reader.target("target");
         String requestedBy = reader.requestedBy();
         String reason = reader.optionalText("reason", 1000).orElse(null);
+        Instant requestedAt = reader.optionalTimestamp("requestedAt").orElse(null);
         BackupOptions options = reader.optionalObject("options").map(o -> options(reader, o))
                 .orElse(BackupOptions.DEFAULT);
         if (targets.find(target).isEmpty()) {
             throw reader.reject(ErrorCode.UNKNOWN_TARGET, "target " + target + " is not configured in this worker");
         }
-        return new BackupCommand(commandId, target, requestedBy, reason, options);
+        return new BackupCommand(commandId, target, requestedBy, reason, options, requestedAt);
     }
 
     private static BackupOptions options(CommandReader reader, JsonNode node) {

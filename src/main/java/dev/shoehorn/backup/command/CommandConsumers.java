@@ -12,6 +12,8 @@ import dev.shoehorn.backup.backup.BackupService;
 import dev.shoehorn.backup.job.JobRunner;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.restore.RestoreService;
+import dev.shoehorn.backup.signing.CommandSignatures;
+import dev.shoehorn.backup.signing.SignedKind;
 
 /** The command topics: each has its own intake (and thread), all share the job slots. */
 @ApplicationScoped
@@ -21,9 +23,12 @@ public class CommandConsumers {
     private final CommandIntake<RestoreCommand> restores;
 
     public CommandConsumers(BackupService backupService, RestoreService restoreService, ProgressPublisher progress,
-            DeadLetters deadLetters, JobRunner runner) {
-        this.backups = new CommandIntake<>("backup", backupService, progress, deadLetters, runner);
-        this.restores = new CommandIntake<>("restore", restoreService, progress, deadLetters, runner);
+            DeadLetters deadLetters, JobRunner runner, CommandSignatures signatures) {
+        // signing: each topic verifies its own kind, so a signed backup replayed as a restore fails
+        this.backups = new CommandIntake<>("backup", backupService, progress, deadLetters, runner,
+                signatures.of(SignedKind.BACKUP, BackupCommand::requestedAt));
+        this.restores = new CommandIntake<>("restore", restoreService, progress, deadLetters, runner,
+                signatures.of(SignedKind.RESTORE, RestoreCommand::requestedAt));
     }
 
     @Incoming("backup-commands")

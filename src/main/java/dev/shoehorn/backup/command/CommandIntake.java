@@ -17,6 +17,7 @@ import dev.shoehorn.backup.progress.Details;
 import dev.shoehorn.backup.progress.ErrorInfo;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressPublisher;
+import dev.shoehorn.backup.signing.CommandSignatures;
 import dev.shoehorn.backup.storage.CommandRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
@@ -35,15 +36,17 @@ public final class CommandIntake<C> {
     private final ProgressPublisher progress;
     private final DeadLetters deadLetters;
     private final JobRunner runner;
+    private final CommandSignatures.Check<C> signatureCheck;
     /** Intake does blocking I/O (S3, Kafka acks) and must stay off the connector's event loop. */
     private final ExecutorService executor;
 
     public CommandIntake(String name, CommandKind<C> kind, ProgressPublisher progress, DeadLetters deadLetters,
-            JobRunner runner) {
+            JobRunner runner, CommandSignatures.Check<C> signatureCheck) {
         this.kind = kind;
         this.progress = progress;
         this.deadLetters = deadLetters;
         this.runner = runner;
+        this.signatureCheck = signatureCheck;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name + "-intake");
             t.setDaemon(true);
@@ -66,6 +69,13 @@ public final class CommandIntake<C> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new CompletableFuture<>(); // stopping: leave the record uncommitted
+        }
+        // signing: a missing (where required) or bad bw-signature is refused like any bad record,
+        // before the idempotency check, so that a forged command never learns of an earlier run
+        var unauthorized = signatureCheck.refusal(message, command, kind.commandId(command), kind.target(command));
+        if (unauthorized.isPresent()) {
+            reject(message, unauthorized.get(), jobId);
+            return message.ack();
         }
         JobEvents events = progress.job(jobId, kind.commandId(command), kind.target(command));
         var earlier = kind.completedRun(command);

@@ -1,5 +1,6 @@
 package dev.shoehorn.backup.command;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,6 +51,7 @@ public class RestoreCommandParser {
         String archive = reader.optionalText("archive", 1024).orElse(RestoreCommand.LATEST);
         Optional<String> confirm = reader.optionalText("confirm", 63);
         String reason = reader.optionalText("reason", 1000).orElse(null);
+        Instant requestedAt = reader.optionalTimestamp("requestedAt").orElse(null);
         PostRestore postRestore = reader.optionalObject("postRestore").map(node -> postRestore(reader, node))
                 .orElse(defaults());
 
@@ -63,7 +65,8 @@ public class RestoreCommandParser {
                     "target " + targetName + " is protected: confirm must equal its name");
         }
         Manifest manifest = resolve(reader, source, archive);
-        return new RestoreCommand(commandId, targetName, source, archive, requestedBy, reason, postRestore, manifest);
+        return new RestoreCommand(commandId, targetName, source, archive, requestedBy, reason, postRestore, manifest,
+                requestedAt);
     }
 
     private Manifest resolve(CommandReader reader, String source, String archive) {
