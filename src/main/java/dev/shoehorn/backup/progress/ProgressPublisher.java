@@ -16,6 +16,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.signing.SignatureHeader;
+import dev.shoehorn.backup.signing.SignedKind;
+import dev.shoehorn.backup.signing.Signatures;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -33,12 +36,14 @@ public class ProgressPublisher {
     private final ObjectMapper json;
     private final ProgressConfig config;
     private final String source;
+    private final Signatures signatures;
 
     public ProgressPublisher(@Channel("backup-progress") MutinyEmitter<String> emitter, ObjectMapper json,
-            ProgressConfig config) {
+            ProgressConfig config, Signatures signatures) {
         this.emitter = emitter;
         this.json = json;
         this.config = config;
+        this.signatures = signatures;
         this.source = "backup-worker/" + config.instance().orElseGet(ProgressPublisher::hostName);
     }
 
@@ -68,10 +73,14 @@ public class ProgressPublisher {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event not serialisable", e);
         }
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders()
+                .add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        // signing: over the bytes the String serializer sends (UTF-8), so reactors can refuse forged events
+        signatures.sign(SignedKind.EVENT, payload.getBytes(StandardCharsets.UTF_8))
+                .ifPresent(signature -> headers.add(SignatureHeader.NAME, signature.getBytes(StandardCharsets.US_ASCII)));
         var metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(data.target())
-                .withHeaders(new org.apache.kafka.common.header.internals.RecordHeaders()
-                        .add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)))
+                .withHeaders(headers)
                 .build();
         try {
             emitter.sendMessage(Message.of(payload).addMetadata(metadata)).await().atMost(config.sendTimeout());
