@@ -16,6 +16,7 @@ import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.job.JobMetrics;
 import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.progress.StageEvent;
+import dev.shoehorn.backup.signing.SignedKind;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.CommandRecord;
 import dev.shoehorn.backup.storage.Manifest;
@@ -48,6 +49,11 @@ public class BackupService implements CommandKind<BackupCommand> {
     @Override
     public String name() {
         return KIND;
+    }
+
+    @Override
+    public SignedKind signedKind() {
+        return SignedKind.BACKUP;
     }
 
     @Override

@@ -21,12 +21,14 @@ import dev.shoehorn.backup.job.JobOutcome;
 import dev.shoehorn.backup.job.JobRunner;
 import dev.shoehorn.backup.progress.EventsStoppedException;
 import dev.shoehorn.backup.progress.JobEvents;
+import dev.shoehorn.backup.signing.CommandSignatures;
 import dev.shoehorn.backup.storage.CommandRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * The edge every command topic shares. It refuses before it acts: a record that is malformed,
- * mis-keyed, for an unknown target, stale, or refused by the kind's own guard rails gets a
+ * mis-keyed, for an unknown target, unsigned where signatures are required or wrongly signed,
+ * stale, or refused by the kind's own guard rails gets a
  * rejected event and a dead-letter copy, and never reaches a database. A command already ended
  * is skipped. A good one is handed to the job runner, and its record is acknowledged in one place
  * ({@link #finish}) when its job has ended, whatever way it ended, so that no record is left to
@@ -64,7 +66,7 @@ public final class CommandIntake<C extends Command> {
         try {
             C command;
             try {
-                command = admit(message.getPayload(), record);
+                command = admit(message, record);
             } catch (RejectedException e) {
                 return reject(message, record, e.rejection(), jobId);
             }
@@ -87,8 +89,8 @@ public final class CommandIntake<C extends Command> {
     }
 
     /** Reads the record and runs every check, cheapest first; storage errors are waited out, never turned into a refusal. */
-    private C admit(byte[] value, IncomingKafkaRecordMetadata<?, ?> record) throws InterruptedException {
-        C command = kind.read(value);
+    private C admit(Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record) throws InterruptedException {
+        C command = kind.read(message.getPayload());
         String key = keyOf(record);
         if (!command.target().equals(key)) {
             throw rejection(command, ErrorCode.KEY_MISMATCH, "the record's key " + (key == null ? "(none)"
@@ -99,7 +101,14 @@ public final class CommandIntake<C extends Command> {
             throw rejection(command, ErrorCode.UNKNOWN_TARGET,
                     "target " + command.target() + " is not configured in this worker");
         }
-        Instant issued = record.getTimestamp();
+        // A signature of the other kind fails here: a signed backup replayed as a restore is refused.
+        CommandSignatures.Decision signature = shared.signatures().check(kind.signedKind(), message,
+                command.target(), command.requestedAt());
+        if (signature instanceof CommandSignatures.Decision.Refused refused) {
+            throw rejection(command, refused.failure().code(), refused.failure().message());
+        }
+        Instant issued = signature instanceof CommandSignatures.Decision.Signed signed ? signed.requestedAt()
+                : record.getTimestamp();
         shared.freshness().check(command, issued, kind.maxAge(), kind.name());
         try {
             return admission.run(attempt -> {

@@ -9,6 +9,7 @@ import dev.shoehorn.backup.failure.Backoff;
 import dev.shoehorn.backup.failure.Retry;
 import dev.shoehorn.backup.job.JobRunner;
 import dev.shoehorn.backup.progress.ProgressPublisher;
+import dev.shoehorn.backup.signing.CommandSignatures;
 import dev.shoehorn.backup.target.TargetRegistry;
 
 /**
@@ -28,9 +29,11 @@ public class CommandIntakes {
     private final CommandLedger ledger;
     private final TargetRegistry targets;
     private final Freshness freshness;
+    private final CommandSignatures signatures;
 
     public CommandIntakes(ProgressPublisher progress, DeadLetters deadLetters, JobRunner runner, CommandJobs jobs,
-            CommandLedger ledger, TargetRegistry targets, CommandConfig config) {
+            CommandLedger ledger, TargetRegistry targets, CommandConfig config, CommandSignatures signatures) {
+        this.signatures = signatures;
         this.progress = progress;
         this.deadLetters = deadLetters;
         this.runner = runner;
@@ -70,5 +73,9 @@ public class CommandIntakes {
 
     Freshness freshness() {
         return freshness;
+    }
+
+    CommandSignatures signatures() {
+        return signatures;
     }
 }

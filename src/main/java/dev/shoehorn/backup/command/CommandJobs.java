@@ -12,7 +12,6 @@ import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.job.JobAttempts;
 import dev.shoehorn.backup.job.JobMetrics;
 import dev.shoehorn.backup.job.JobOutcome;
 import dev.shoehorn.backup.job.JobRunner;

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.progress.StageEvent;
+import dev.shoehorn.backup.signing.SignedKind;
 import dev.shoehorn.backup.storage.CommandRecord;
 
 /**
@@ -12,8 +13,11 @@ import dev.shoehorn.backup.storage.CommandRecord;
  */
 public interface CommandKind<C extends Command> {
 
-    /** {@code backup} or {@code restore}: in metrics, idempotency keys and signatures. */
+    /** {@code backup} or {@code restore}: in metrics and idempotency keys. */
     String name();
+
+    /** What a signature on this kind's topic must have been made for. */
+    SignedKind signedKind();
 
     /** Reads the record's fields. @throws RejectedException when they are not a command of this kind */
     C read(byte[] value);

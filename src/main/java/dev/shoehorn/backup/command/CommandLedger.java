@@ -11,7 +11,6 @@ import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.job.JobAttempts;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.CommandRecord;

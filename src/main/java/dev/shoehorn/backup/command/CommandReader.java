@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,9 @@ import dev.shoehorn.backup.target.Target;
  * accept additive changes.
  */
 public final class CommandReader {
+
+    private static final Pattern RFC_3339 = Pattern
+            .compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
 
     private final JsonNode root;
     private String commandId;
@@ -104,15 +108,24 @@ public final class CommandReader {
         return Optional.of(node.asText());
     }
 
-    /** An optional RFC 3339 time, e.g. {@code requestedAt}. */
+    /**
+     * An optional RFC 3339 date-time with seconds and an offset ({@code 2026-11-28T02:00:00Z}), as
+     * the contract's timestamps are: a time without an offset would mean a different instant on
+     * each sender.
+     */
     public Optional<Instant> optionalInstant(String field) {
-        return optionalText(field, 64).map(text -> {
+        Optional<String> text = optionalText(field, 64);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (RFC_3339.matcher(text.get()).matches()) {
             try {
-                return OffsetDateTime.parse(text).toInstant();
+                return Optional.of(OffsetDateTime.parse(text.get()).toInstant());
             } catch (DateTimeParseException e) {
-                throw invalid(field + " must be an RFC 3339 time with an offset, e.g. 2026-11-28T02:00:00Z");
+                // of the right form but no real time (2026-02-30): refused below
             }
-        });
+        }
+        throw invalid(field + " must be an RFC 3339 date-time with an offset, e.g. 2026-11-28T02:00:00Z");
     }
 
     /** A boolean inside an optional object, e.g. {@code postRestore.backfill}. */

@@ -14,6 +14,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.signing.SignatureHeader;
+import dev.shoehorn.backup.signing.SignedKind;
+import dev.shoehorn.backup.signing.Signatures;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -33,10 +36,12 @@ public class ProgressPublisher {
     private final ObjectMapper json;
     private final String source;
     private final AcknowledgedSends sends;
+    private final Signatures signatures;
 
     public ProgressPublisher(@Channel("backup-progress") MutinyEmitter<String> emitter, ObjectMapper json,
-            ProgressConfig config, AcknowledgedSends sends) {
+            ProgressConfig config, AcknowledgedSends sends, Signatures signatures) {
         this.sends = sends;
+        this.signatures = signatures;
         this.emitter = emitter;
         this.json = json;
         this.source = "backup-worker/" + config.instance().orElseGet(ProgressPublisher::hostName);
@@ -61,10 +66,14 @@ public class ProgressPublisher {
 
     void publish(JobEvents job, long seq, StageEvent event) {
         String payload = serialise(job, seq, event);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        // over the bytes the String serializer sends (UTF-8), so that reactors can refuse forged events
+        signatures.sign(SignedKind.EVENT, payload.getBytes(StandardCharsets.UTF_8))
+                .ifPresent(signature -> headers.add(SignatureHeader.NAME, signature.getBytes(StandardCharsets.US_ASCII)));
         sends.send(emitter, () -> Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(job.target())
-                .withHeaders(new RecordHeaders()
-                        .add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8)))
+                .withHeaders(headers)
                 .build()),
                 (attempt, failure, wait) -> LOG.warnf(
                         "job=%s target=%s stage=event-retry type=%s seq=%d attempt=%d wait=%s msg=\"%s\"",

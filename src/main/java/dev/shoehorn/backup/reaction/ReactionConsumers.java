@@ -10,6 +10,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.signing.EventSignatures;
+
 /**
  * The reactions' channels on the progress topic, each its own consumer group so that each sees
  * every event and commits its own offsets. A channel is switched off with its reaction
@@ -22,9 +24,10 @@ public class ReactionConsumers {
     private final ReactionIntake backfill;
     private final ReactionIntake cacheFlush;
 
-    public ReactionConsumers(BackfillTrigger backfillTrigger, CacheFlush cacheFlush, ObjectMapper json) {
-        this.backfill = new ReactionIntake(backfillTrigger, json);
-        this.cacheFlush = new ReactionIntake(cacheFlush, json);
+    public ReactionConsumers(BackfillTrigger backfillTrigger, CacheFlush cacheFlush, ObjectMapper json,
+            EventSignatures signatures) {
+        this.backfill = new ReactionIntake(backfillTrigger, json, signatures);
+        this.cacheFlush = new ReactionIntake(cacheFlush, json, signatures);
     }
 
     @Incoming("backfill-trigger")

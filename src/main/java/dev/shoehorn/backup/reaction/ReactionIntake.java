@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.reaction.RestoreCompletedReader.Result;
+import dev.shoehorn.backup.signing.EventSignatures;
 
 /**
  * The edge of one reaction on the progress topic: reads each record off the connector's event
@@ -26,10 +27,12 @@ final class ReactionIntake {
     private final Reaction reaction;
     private final RestoreCompletedReader reader;
     private final ExecutorService executor;
+    private final EventSignatures signatures;
 
-    ReactionIntake(Reaction reaction, ObjectMapper json) {
+    ReactionIntake(Reaction reaction, ObjectMapper json, EventSignatures signatures) {
         this.reaction = reaction;
         this.reader = new RestoreCompletedReader(json);
+        this.signatures = signatures;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "reaction-" + reaction.name());
             t.setDaemon(true);
@@ -54,6 +57,10 @@ final class ReactionIntake {
         if (result instanceof Result.Unusable unusable) {
             LOG.warnf("reaction=%s stage=ignored reason=\"%s\"", reaction.name(), unusable.reason());
         } else if (result instanceof Result.Completed completed && reaction.wants(completed.event())) {
+            // signing: where signed events are required, a forged restore.completed is refused here
+            if (!signatures.admits(reaction.name(), message, completed.event().restoreJobId())) {
+                return message.ack();
+            }
             try {
                 reaction.react(completed.event());
             } catch (InterruptedException e) {

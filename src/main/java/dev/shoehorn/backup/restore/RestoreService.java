@@ -16,6 +16,7 @@ import dev.shoehorn.backup.failure.ErrorInfo;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.progress.StageEvent;
+import dev.shoehorn.backup.signing.SignedKind;
 import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.CommandRecord;
@@ -59,6 +60,11 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     @Override
     public String name() {
         return KIND;
+    }
+
+    @Override
+    public SignedKind signedKind() {
+        return SignedKind.RESTORE;
     }
 
     @Override

@@ -35,6 +35,7 @@ public final class Target {
     private final boolean flushCache;
     private final Duration socketTimeout;
     private final Duration lockTimeout;
+    private final boolean requireSignedCommands;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -56,6 +57,7 @@ public final class Target {
         this.flushCache = config.flushCache();
         this.socketTimeout = positive(name, "socket-timeout", config.socketTimeout());
         this.lockTimeout = positive(name, "lock-timeout", config.lockTimeout());
+        this.requireSignedCommands = config.requireSignedCommands();
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -126,6 +128,11 @@ public final class Target {
             throw new IllegalArgumentException("backup.targets." + name + "." + key + " must be positive");
         }
         return value;
+    }
+
+    /** Whether its commands must carry a valid bw-signature (see dev.shoehorn.backup.signing). */
+    public boolean requireSignedCommands() {
+        return requireSignedCommands;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

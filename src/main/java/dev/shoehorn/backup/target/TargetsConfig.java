@@ -95,5 +95,12 @@ public interface TargetsConfig {
          */
         @WithDefault("1m")
         Duration lockTimeout();
+
+        /**
+         * Whether commands naming this target must carry a valid {@code bw-signature} header of a
+         * trusted key (docs/security.md); a missing or bad one is rejected with UNAUTHORIZED.
+         */
+        @WithDefault("false")
+        boolean requireSignedCommands();
     }
 }

@@ -38,12 +38,22 @@ class BackupCommandParserTest {
         assertThat(command.options()).isEqualTo(BackupOptions.DEFAULT);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({ "2026-11-28T02:00:00Z, 2026-11-28T02:00:00Z", "2026-11-28T03:00:00.250+01:00, 2026-11-28T02:00:00.250Z" })
+    void requestedAtIsReadAsTheInstantItNames(String requestedAt, String instant) {
+        BackupCommand command = parser.parse(bytes("{\"commandId\":\"" + ID
+                + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"requestedAt\":\"" + requestedAt + "\"}"));
+
+        assertThat(command.requestedAt()).contains(java.time.Instant.parse(instant));
+    }
+
     @Test
     void unknownFieldsAreIgnoredSoThatV1StaysAdditive() {
         BackupCommand command = parser.parse(bytes("{\"commandId\":\"" + ID
                 + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"priority\":\"high\"}"));
 
         assertThat(command.reason()).isNull();
+        assertThat(command.requestedAt()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,6 +73,9 @@ class BackupCommandParserTest {
             "options not object | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":1}",
             "directory format | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"format\":\"directory\"}}",
             "parallel jobs | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"jobs\":8}}",
+            "requestedAt without offset | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"requestedAt\":\"2026-11-28T02:00:00\"}",
+            "requestedAt as epoch | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"requestedAt\":1764295200}",
+            "requestedAt not a day | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"requestedAt\":\"2026-02-30T02:00:00Z\"}",
     })
     void badRecordsAreRejectedWithTheirCode(String scenario, ErrorCode code, String record) {
         RejectedException e = catchThrowableOfType(RejectedException.class,

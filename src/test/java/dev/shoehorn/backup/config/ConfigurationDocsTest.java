@@ -18,6 +18,8 @@ import dev.shoehorn.backup.progress.ProgressConfig;
 import dev.shoehorn.backup.reaction.BackfillConfig;
 import dev.shoehorn.backup.reaction.CacheFlushConfig;
 import dev.shoehorn.backup.restore.RestoreConfig;
+import dev.shoehorn.backup.signing.SignedEventsConfig;
+import dev.shoehorn.backup.signing.SigningConfig;
 import dev.shoehorn.backup.storage.StorageConfig;
 import dev.shoehorn.backup.target.PgToolsConfig;
 import dev.shoehorn.backup.target.TargetsConfig;
@@ -30,7 +32,7 @@ class ConfigurationDocsTest {
 
     private static final List<Class<?>> MAPPINGS = List.of(CommandConfig.class, JobsConfig.class, ProgressConfig.class,
             StorageConfig.class, PgToolsConfig.class, TargetsConfig.class, RestoreConfig.class, BackfillConfig.class,
-            CacheFlushConfig.class);
+            CacheFlushConfig.class, SigningConfig.class, SignedEventsConfig.class);
 
     @Test
     void everyConfigKeyIsInTheReference() throws IOException {

@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -68,10 +69,11 @@ public final class Commands implements AutoCloseable {
         send(new ProducerRecord<>(topic, null, timestamp.toEpochMilli(), key, value.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private void send(ProducerRecord<String, byte[]> record) {
+    /** Publishes a record as built (headers included) and says where it landed. */
+    public RecordMetadata send(ProducerRecord<String, byte[]> record) {
         String topic = record.topic();
         try {
-            producer.send(record).get();
+            return producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + topic, e);
         }

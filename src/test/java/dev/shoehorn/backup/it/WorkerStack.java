@@ -113,7 +113,7 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static void target(Map<String, String> config, String name, String database, String user,
+    static void target(Map<String, String> config, String name, String database, String user,
             String password) {
         String key = "backup.targets." + name + ".";
         config.put(key + "host", PG.host());

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.shoehorn.backup.local.DemoRun.DemoFailure;
+import dev.shoehorn.backup.signing.SignedKind;
 
 /**
  * The second half of the demo, the operations guide's restore runbook: the archive just made is
@@ -73,7 +74,7 @@ final class DemoRestore {
         Map<String, JsonNode> seen;
         try (KafkaConsumer<String, String> events = demo.followProgress()) {
             long startNanos = System.nanoTime();
-            demo.publish("restore.commands", LocalSettings.RESTORE_DATABASE, command);
+            demo.publish(SignedKind.RESTORE, "restore.commands", LocalSettings.RESTORE_DATABASE, command);
             seen = demo.follow(events, commandId, startNanos, worker, awaited);
         }
         for (String failure : List.of("dev.shoehorn.backfill.failed", "dev.shoehorn.cache.flush-failed")) {

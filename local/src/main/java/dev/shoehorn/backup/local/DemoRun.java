@@ -17,6 +17,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -42,6 +44,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.shoehorn.backup.signing.SignatureHeader;
+import dev.shoehorn.backup.signing.SignedKind;
+import dev.shoehorn.backup.signing.Signer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -77,14 +82,17 @@ final class DemoRun {
     private final String bootstrapServers;
     private final URI s3Endpoint;
     private final boolean cacheReachable;
+    private final Signer signer;
     private final PrintStream out;
     private final ObjectMapper json = new ObjectMapper();
 
-    DemoRun(LocalSettings settings, String bootstrapServers, URI s3Endpoint, boolean cacheReachable, PrintStream out) {
+    DemoRun(LocalSettings settings, String bootstrapServers, URI s3Endpoint, boolean cacheReachable, Signer signer,
+            PrintStream out) {
         this.settings = settings;
         this.bootstrapServers = bootstrapServers;
         this.s3Endpoint = s3Endpoint;
         this.cacheReachable = cacheReachable;
+        this.signer = signer;
         this.out = out;
     }
 
@@ -106,7 +114,7 @@ final class DemoRun {
             Duration took;
             try (KafkaConsumer<String, String> events = followProgress()) {
                 long startNanos = System.nanoTime();
-                publish(COMMANDS_TOPIC, LocalSettings.DEMO_DATABASE, backupCommand(commandId));
+                publish(SignedKind.BACKUP, COMMANDS_TOPIC, LocalSettings.DEMO_DATABASE, backupCommand(commandId));
                 completed = follow(events, commandId, startNanos, worker, List.of(Set.of(COMPLETED)))
                         .get(COMPLETED);
                 took = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -176,18 +184,25 @@ final class DemoRun {
                 .put("reason", "backup-worker demo");
     }
 
-    /** Publishes a command the way any service would: JSON, keyed by its target. */
-    void publish(String topic, String key, ObjectNode command) throws DemoFailure, InterruptedException {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+    /**
+     * Publishes a command the way any service would: JSON, keyed by its target, signed as {@code kind}
+     * over the exact bytes sent, with the signed time of asking in {@code requestedAt}.
+     */
+    void publish(SignedKind kind, String topic, String key, ObjectNode command) throws DemoFailure, InterruptedException {
+        byte[] value = command.put("requestedAt", Instant.now().toString()).toString().getBytes(StandardCharsets.UTF_8);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        record.headers().add(SignatureHeader.NAME, signer.sign(kind, value).getBytes(StandardCharsets.US_ASCII));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "backup-worker-demo",
                 ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, command.toString())).get(30, TimeUnit.SECONDS);
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new DemoFailure("could not publish the command to " + topic + ": " + e);
         }
-        out.println("published " + command.path("commandId").asText() + " to " + topic + " (key " + key + ")");
+        out.println("published " + command.path("commandId").asText() + " to " + topic + " (key " + key
+                + ", signed by key id " + signer.keyId() + ")");
         out.println();
     }
 

@@ -26,6 +26,7 @@ public final class LocalStackMain {
     private volatile LocalS3 s3;
     private volatile BackfillStandIn backfill;
     private volatile boolean cacheReachable;
+    private volatile LocalSigningKey signing;
     private volatile WorkerProcess worker;
     private volatile boolean stopping;
 
@@ -95,6 +96,7 @@ public final class LocalStackMain {
         s3.createBucket(settings.bucket());
         backfill = BackfillStandIn.start(settings.backfillPort(), settings.backfillToken(), out);
         cacheReachable = settings.redis().reachable();
+        signing = LocalSigningKey.ensure(settings.dataDir());
 
         out.println();
         out.println("running");
@@ -106,11 +108,13 @@ public final class LocalStackMain {
         out.println("  backfill     " + backfill.api() + "/api/v1/admin/backfill (stand-in of the search API)");
         out.println("  redis        " + settings.redis() + (cacheReachable ? " (cache flush after restores)"
                 : " NOT REACHABLE: the cache-flush reaction is off (start Redis, or set BW_LOCAL_REDIS_HOST/PORT)"));
+        out.println("  signing      " + signing.describe());
         out.println("  postgresql   " + pg);
         out.println("  databases    " + LocalSettings.DEMO_DATABASE + " (" + demoDb + "), "
                 + LocalSettings.RESTORE_DATABASE + " (" + restoreDb + ")");
 
-        worker = WorkerProcess.start(settings, kafka.bootstrapServers(), s3.endpoint(), backfill.api(), cacheReachable);
+        worker = WorkerProcess.start(settings, kafka.bootstrapServers(), s3.endpoint(), backfill.api(), cacheReachable,
+                signing);
         out.println("  worker       pid " + worker.pid() + ", profile local, " + settings.workerJar());
         out.println();
     }
@@ -141,7 +145,8 @@ public final class LocalStackMain {
     }
 
     private int runDemo() throws InterruptedException {
-        return new DemoRun(settings, kafka.bootstrapServers(), s3.endpoint(), cacheReachable, out).run(worker);
+        return new DemoRun(settings, kafka.bootstrapServers(), s3.endpoint(), cacheReachable, signing.signer(), out)
+                .run(worker);
     }
 
     /**

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The worker, run as a child JVM against the local stack, exactly as it runs in production (its
  * own classpath, its {@code %local} profile). Endpoints and ports go on its command line, followed
- * by the options of {@code BW_WORKER_JAVA_OPTS}; the S3 keys and the backfill token go through its environment, so that
- * they never show in {@code ps}.
+ * by the options of {@code BW_WORKER_JAVA_OPTS}; the S3 keys and the backfill token go through its environment, and
+ * the signing key as the path of its 0600 file, so that they never show in {@code ps}.
  */
 final class WorkerProcess {
 
@@ -35,9 +35,10 @@ final class WorkerProcess {
     /**
      * @param backfillApi where the backfill reaction finds the search API (the stand-in)
      * @param cacheReachable whether the cache-flush reaction can work (Redis answers)
+     * @param signing the key pair the worker signs its events with and trusts (its reactions require signed events)
      */
     static WorkerProcess start(LocalSettings settings, String bootstrapServers, URI s3Endpoint, URI backfillApi,
-            boolean cacheReachable) throws IOException {
+            boolean cacheReachable, LocalSigningKey signing) throws IOException {
         checkJar(settings.workerJar());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> argv = new ArrayList<>(List.of(
@@ -51,7 +52,11 @@ final class WorkerProcess {
                 "-Dquarkus.http.port=" + settings.httpPort(),
                 "-Dbackup.reactions.backfill.api=" + backfillApi,
                 "-Dbackup.reactions.cache.enabled=" + cacheReachable,
-                "-Dquarkus.redis.hosts=redis://" + settings.redis()));
+                "-Dquarkus.redis.hosts=redis://" + settings.redis(),
+                "-Dbackup.signing.key-id=" + LocalSigningKey.KEY_ID,
+                "-Dbackup.signing.private-key-file=" + signing.privateKeyFile(),
+                "-Dbackup.signing.public-keys." + LocalSigningKey.KEY_ID + "=" + signing.publicKeyBase64(),
+                "-Dbackup.reactions.require-signed-events=true"));
         // BW_WORKER_JAVA_OPTS: JVM options and extra (non-secret) config, after ours so that a -D wins
         argv.addAll(settings.workerJavaOpts());
         argv.add("-jar");

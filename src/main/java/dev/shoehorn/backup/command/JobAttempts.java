@@ -1,4 +1,4 @@
-package dev.shoehorn.backup.job;
+package dev.shoehorn.backup.command;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,6 +9,8 @@ import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.failure.Retry;
+import dev.shoehorn.backup.job.Cancellation;
+import dev.shoehorn.backup.job.JobsConfig;
 import dev.shoehorn.backup.progress.EventsStoppedException;
 import dev.shoehorn.backup.progress.JobEvents;
 

@@ -1,4 +1,4 @@
-package dev.shoehorn.backup.job;
+package dev.shoehorn.backup.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.job.Cancellation;
+import dev.shoehorn.backup.job.TestJobsConfig;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressConfig;
 import dev.shoehorn.backup.progress.ProgressPublisher;
@@ -41,7 +43,7 @@ class JobAttemptsTest {
         public Duration retryMax() {
             return Duration.ofSeconds(1);
         }
-    }, null).job("job", "command", "target");
+    }, null, null).job("job", "command", "target");
     private final Cancellation cancellation = new Cancellation();
 
     @Test

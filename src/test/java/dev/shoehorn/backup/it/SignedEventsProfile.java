@@ -1,0 +1,23 @@
+package dev.shoehorn.backup.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@link ReactionsProfile} whose reactions act only on restore.completed events signed by a trusted worker. */
+public class SignedEventsProfile extends ReactionsProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        Map<String, String> config = super.getConfigOverrides();
+        config.put("backup.reactions.require-signed-events", "true");
+        return config;
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        List<TestResourceEntry> resources = new ArrayList<>(super.testResources());
+        resources.add(new TestResourceEntry(SigningResource.class));
+        return resources;
+    }
+}
