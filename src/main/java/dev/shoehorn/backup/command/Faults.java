@@ -3,9 +3,12 @@ package dev.shoehorn.backup.command;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Crash points for the tests of the crash guarantees (docs/reliability.md): with
@@ -30,7 +33,10 @@ public class Faults {
 
     public Faults(@ConfigProperty(name = "backup.faults.halt-at") Optional<String> haltAt) {
         this.haltAt = haltAt.filter(p -> !p.isBlank());
-        this.haltAt.ifPresent(p -> LOG.warnf("stage=faults haltAt=%s msg=\"test crash point armed\"", p));
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        haltAt.ifPresent(p -> LOG.warnf("stage=faults haltAt=%s msg=\"test crash point armed\"", p));
     }
 
     public void at(String point) {

@@ -22,6 +22,7 @@ public final class TopicTail implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<ConsumerRecord<String, byte[]>> records = new CopyOnWriteArrayList<>();
+    private final java.util.Map<Integer, Long> nextOffsets = new java.util.HashMap<>();
     private final Thread poller;
     private volatile boolean running = true;
 
@@ -36,7 +37,7 @@ public final class TopicTail implements AutoCloseable {
         poller = new Thread(() -> {
             try {
                 while (running) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                    consumer.poll(Duration.ofMillis(200)).forEach(this::keepOnce);
                 }
             } catch (WakeupException ignored) {
                 // closing
@@ -46,6 +47,18 @@ public final class TopicTail implements AutoCloseable {
         }, "tail-" + topic);
         poller.setDaemon(true);
         poller.start();
+    }
+
+    /**
+     * A consumer whose group lost its position (a broker restart) reads the topic again from the
+     * start: each record is kept once, by its partition and offset, as a reader that commits would.
+     */
+    private void keepOnce(ConsumerRecord<String, byte[]> record) {
+        long next = nextOffsets.getOrDefault(record.partition(), 0L);
+        if (record.offset() >= next) {
+            records.add(record);
+            nextOffsets.put(record.partition(), record.offset() + 1);
+        }
     }
 
     public List<ConsumerRecord<String, byte[]>> records() {

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,10 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.shoehorn.backup.local.DemoDatabase;
-import dev.shoehorn.backup.local.LocalKafka;
-import dev.shoehorn.backup.local.LocalPostgres;
-import dev.shoehorn.backup.local.LocalS3;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /**
@@ -29,42 +23,27 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 class WorkerRestartIT {
 
     private static final String TARGET = "it_restart";
-    private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
-    private static final String DATABASE = "bw_it_restart_" + SUFFIX;
-    private static final String BUCKET = "bw-it-restart-" + SUFFIX;
-    private static final String SECRET = "restart-secret-" + SUFFIX;
-    private static final LocalPostgres PG = LocalPostgres.fromEnvironment();
 
-    private static LocalKafka kafka;
-    private static LocalS3 s3;
+    private static ProcessStack stack;
     private static Events events;
     private static Commands commands;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = LocalKafka.start(0);
-        kafka.createTopics(Map.of("backup.commands", 1, "backup.progress", 1, "backup.commands.dlq", 1));
-        s3 = LocalS3.start(0, null, "restart", SECRET, UnaryOperator.identity());
-        s3.createBucket(BUCKET);
-        DemoDatabase.ensureDemo(PG, DATABASE);
-        events = new Events(kafka.bootstrapServers());
-        commands = new Commands(kafka.bootstrapServers());
+        stack = ProcessStack.start("restart", Map.of(TARGET, true));
+        events = stack.events();
+        commands = stack.commands();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        events.close();
-        commands.close();
-        DemoDatabase.drop(PG, DATABASE);
-        s3.deleteBucket(BUCKET);
-        s3.close();
-        kafka.close();
+        stack.close();
     }
 
     @Test
     void aStoppedWorkerAbortsItsUploadAndAnotherCompletesTheCommand() throws Exception {
         String commandId = Commands.newCommandId();
-        try (TableLock lock = TableLock.hold(PG, DATABASE, "documents"); WorkerJvm a = worker("stop-a")) {
+        try (TableLock lock = TableLock.hold(ProcessStack.PG, stack.database(TARGET), "documents"); WorkerJvm a = worker("stop-a")) {
             // Given a backup held mid-way in worker A
             commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
             awaitStartedBy(commandId, "stop-a");
@@ -87,13 +66,13 @@ class WorkerRestartIT {
             assertThat(Events.types(second)).last().isEqualTo("dev.shoehorn.backup.completed");
             assertThat(second.get(0).path("source").asText()).isEqualTo("backup-worker/stop-b");
         }
-        assertThat(manifestsOf(commandId)).hasSize(1);
+        assertThat(stack.manifestsOf(commandId)).hasSize(1);
     }
 
     @Test
     void aKilledWorkersCommandIsCompletedOnceByAnother() throws Exception {
         String commandId = Commands.newCommandId();
-        try (TableLock lock = TableLock.hold(PG, DATABASE, "documents"); WorkerJvm a = worker("kill-a")) {
+        try (TableLock lock = TableLock.hold(ProcessStack.PG, stack.database(TARGET), "documents"); WorkerJvm a = worker("kill-a")) {
             // Given a backup held mid-way in worker A, its multipart upload open
             commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
             awaitStartedBy(commandId, "kill-a");
@@ -114,16 +93,14 @@ class WorkerRestartIT {
         long terminal = events.ofCommand(commandId).stream()
                 .filter(e -> Events.TERMINAL.contains(e.path("type").asText())).count();
         assertThat(terminal).isEqualTo(1);
-        assertThat(manifestsOf(commandId)).hasSize(1);
+        assertThat(stack.manifestsOf(commandId)).hasSize(1);
     }
 
     private static WorkerJvm worker(String name) throws Exception {
-        Map<String, String> properties = WorkerJvm.withTarget(
-                WorkerJvm.settings(name, kafka.bootstrapServers(), s3, BUCKET), TARGET, PG, DATABASE);
+        Map<String, String> properties = stack.workerSettings(name);
         properties.put("backup.storage.abandoned-upload-age", "1s");
         properties.put("backup.jobs.shutdown-grace", "10s");
-        return WorkerJvm.start(name, properties,
-                Map.of("BACKUP_STORAGE_ACCESS_KEY_ID", "restart", "BACKUP_STORAGE_SECRET_ACCESS_KEY", SECRET));
+        return stack.worker(name, properties);
     }
 
     private static void awaitStartedBy(String commandId, String worker) {
@@ -133,22 +110,6 @@ class WorkerRestartIT {
     }
 
     private static List<MultipartUpload> pendingUploads() {
-        return s3.blobStore().listMultipartUploads(BUCKET);
-    }
-
-    private static List<String> manifestsOf(String commandId) {
-        return s3.blobStore().list(BUCKET).contents().stream()
-                .map(o -> o.key())
-                .filter(k -> k.endsWith(".manifest.json"))
-                .filter(k -> new String(readAll(k)).contains(commandId))
-                .toList();
-    }
-
-    private static byte[] readAll(String key) {
-        try (var in = s3.blobStore().getBlob(BUCKET, key)) {
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return stack.s3().blobStore().listMultipartUploads(stack.bucket());
     }
 }
