@@ -29,6 +29,7 @@ public final class Target {
     private final boolean isProtected;
     private final boolean restorable;
     private final java.util.List<String> migrateCommand;
+    private final String maintenanceDatabase;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -45,6 +46,7 @@ public final class Target {
         this.isProtected = config.isProtected();
         this.restorable = config.restorable();
         this.migrateCommand = config.migrateCommand().map(java.util.List::copyOf).orElse(java.util.List.of());
+        this.maintenanceDatabase = config.maintenanceDatabase();
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -83,6 +85,11 @@ public final class Target {
     /** The configured migration command; empty when none is configured. */
     public java.util.List<String> migrateCommand() {
         return migrateCommand;
+    }
+
+    /** The database of the same server for the worker's own sessions (lock, swaps). */
+    public String maintenanceDatabase() {
+        return maintenanceDatabase;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,9 +17,12 @@ import dev.shoehorn.backup.job.Failure;
 import dev.shoehorn.backup.job.JobFailedException;
 
 /**
- * One job per target at a time, across every worker replica: a session-level PostgreSQL advisory
- * lock on the target database itself, held on a connection of its own for the whole job. If the
- * worker dies, PostgreSQL drops the session and with it the lock.
+ * One job per target database at a time, across every worker replica: a session-level PostgreSQL
+ * advisory lock, held on a connection of its own for the whole job. If the worker dies, PostgreSQL
+ * drops the session and with it the lock. The session is on the server's maintenance database, not
+ * on the target's: a swap restore ends every session on the target, and the lock must outlive
+ * that. Advisory locks are per database, so the key names the target's database: targets of one
+ * server do not block each other, and two targets naming the same database share one lock.
  */
 @ApplicationScoped
 public class TargetLock {
@@ -35,12 +39,7 @@ public class TargetLock {
     }
 
     public Held acquire(Target target, String job, Cancellation cancellation) {
-        Connection connection;
-        try {
-            connection = Postgres.connect(target);
-        } catch (SQLException e) {
-            throw unreachable(target, e);
-        }
+        Connection connection = connect(target);
         boolean logged = false;
         try {
             while (!tryLock(connection, target)) {
@@ -60,10 +59,33 @@ public class TargetLock {
         return () -> closeQuietly(connection);
     }
 
+    /** The lock if it is free now, for housekeeping that gives way to jobs; empty when a job holds it. */
+    public Optional<Held> tryAcquire(Target target) {
+        Connection connection = connect(target);
+        try {
+            if (tryLock(connection, target)) {
+                return Optional.of(() -> closeQuietly(connection));
+            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw unreachable(target, e);
+        }
+        closeQuietly(connection);
+        return Optional.empty();
+    }
+
+    private static Connection connect(Target target) {
+        try {
+            return Postgres.connect(target, target.maintenanceDatabase());
+        } catch (SQLException e) {
+            throw unreachable(target, e);
+        }
+    }
+
     private static boolean tryLock(Connection connection, Target target) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("select pg_try_advisory_lock(?, ?)")) {
             st.setInt(1, NAMESPACE);
-            st.setInt(2, target.name().hashCode());
+            st.setInt(2, target.database().hashCode());
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);

@@ -59,5 +59,13 @@ public interface TargetsConfig {
          * settings as libpq variables ({@code PGHOST}…, the password in {@code PGPASSFILE}).
          */
         Optional<java.util.List<String>> migrateCommand();
+
+        /**
+         * A database of the same server for the worker's own sessions: the per-target lock, and
+         * creating, renaming and dropping databases in swap mode (which ends every session on the
+         * target).
+         */
+        @WithDefault("postgres")
+        String maintenanceDatabase();
     }
 }

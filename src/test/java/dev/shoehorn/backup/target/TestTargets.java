@@ -14,6 +14,11 @@ public final class TestTargets {
             Optional<Path> passwordFile, Optional<String> sslmode, boolean isProtected, boolean restorable,
             Optional<java.util.List<String>> migrateCommand)
             implements TargetsConfig.TargetConfig {
+
+        @Override
+        public String maintenanceDatabase() {
+            return "postgres";
+        }
     }
 
     public static Config config(String database, Optional<String> password) {
