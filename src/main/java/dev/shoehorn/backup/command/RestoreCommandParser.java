@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoehorn.backup.job.ErrorCode;
 import dev.shoehorn.backup.progress.PostRestore;
 import dev.shoehorn.backup.restore.RestoreConfig;
+import dev.shoehorn.backup.restore.RestoreMode;
+import dev.shoehorn.backup.restore.SwapRestore;
 import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
@@ -46,12 +48,19 @@ public class RestoreCommandParser {
         var commandId = reader.commandId();
         String targetName = reader.target("target");
         String requestedBy = reader.requestedBy();
-        String source = reader.optionalText("sourceTarget", 63).isPresent() ? reader.target("sourceTarget") : targetName;
-        String archive = reader.optionalText("archive", 1024).orElse(RestoreCommand.LATEST);
+        Optional<String> sourceField = reader.optionalText("sourceTarget", 63);
+        String source = sourceField.isPresent() ? reader.target("sourceTarget") : targetName;
+        Optional<String> archiveField = reader.optionalText("archive", 1024);
+        String archive = archiveField.orElse(RestoreCommand.LATEST);
         Optional<String> confirm = reader.optionalText("confirm", 63);
         String reason = reader.optionalText("reason", 1000).orElse(null);
         PostRestore postRestore = reader.optionalObject("postRestore").map(node -> postRestore(reader, node))
                 .orElse(defaults());
+        // swap mode (SwapRestore): the mode asked for, and rollbacks of an earlier swap
+        Optional<RestoreMode> mode = reader.optionalText("mode", 32).map(m -> RestoreMode.of(m)
+                .orElseThrow(() -> reader.invalid("mode must be \"swap\" or \"single-transaction\"")));
+        Optional<String> rollbackOf = reader.optionalText("rollbackOf", 36)
+                .map(id -> rollbackOf(reader, id, mode, sourceField.isPresent() || archiveField.isPresent()));
 
         Target target = targets.find(targetName).orElseThrow(() -> reader.reject(ErrorCode.UNKNOWN_TARGET,
                 "target " + targetName + " is not configured in this worker"));
@@ -62,8 +71,34 @@ public class RestoreCommandParser {
             throw reader.reject(ErrorCode.CONFIRMATION_REQUIRED,
                     "target " + targetName + " is protected: confirm must equal its name");
         }
+        if (rollbackOf.isPresent()) {
+            return new RestoreCommand(commandId, targetName, targetName, null, requestedBy, reason,
+                    new PostRestore(false, postRestore.backfill(), postRestore.flushCache()), null, RestoreMode.SWAP,
+                    rollbackOf.get());
+        }
         Manifest manifest = resolve(reader, source, archive);
-        return new RestoreCommand(commandId, targetName, source, archive, requestedBy, reason, postRestore, manifest);
+        return new RestoreCommand(commandId, targetName, source, archive, requestedBy, reason, postRestore, manifest,
+                mode.orElse(restoreConfig.mode()), null);
+    }
+
+    /** A rollback swaps a kept database back in: no archive, nothing but swap, and no migrations on it. */
+    private static String rollbackOf(CommandReader reader, String id, Optional<RestoreMode> mode,
+            boolean namesArchive) {
+        String job = id.toLowerCase(java.util.Locale.ROOT);
+        if (!SwapRestore.isJobReference(job)) {
+            throw reader.invalid("rollbackOf must be the jobId of a swap restore or its first 8 hex digits");
+        }
+        if (namesArchive) {
+            throw reader.invalid("a rollback restores no archive: leave out archive and sourceTarget");
+        }
+        if (mode.filter(m -> m != RestoreMode.SWAP).isPresent()) {
+            throw reader.invalid("a rollback always swaps: mode must be \"swap\" or left out");
+        }
+        if (reader.optionalObject("postRestore").flatMap(n -> reader.optionalBoolean(n, "postRestore", "migrate"))
+                .orElse(false)) {
+            throw reader.invalid("a rollback brings back a database as it was: postRestore.migrate must be false");
+        }
+        return job;
     }
 
     private Manifest resolve(CommandReader reader, String source, String archive) {

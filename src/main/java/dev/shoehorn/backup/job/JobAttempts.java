@@ -35,14 +35,20 @@ public class JobAttempts {
     /** Runs a job of {@code kind} ("backup", "restore") to its end and counts it in the metrics. */
     public JobOutcome run(String kind, JobEvents events, Cancellation cancellation, EventType failedType,
             Supplier<JobOutcome> attempt) {
+        return run(kind, events, cancellation, failedType, () -> Details.NONE, attempt);
+    }
+
+    /** As above, with what the job knows at its end added to its failed event (a restore: whether the target changed). */
+    public JobOutcome run(String kind, JobEvents events, Cancellation cancellation, EventType failedType,
+            Supplier<Details> failedDetails, Supplier<JobOutcome> attempt) {
         long started = System.nanoTime();
-        JobOutcome outcome = attempts(events, cancellation, failedType, attempt, started);
+        JobOutcome outcome = attempts(events, cancellation, failedType, failedDetails, attempt, started);
         metrics.ended(kind, events.target(), outcome, Duration.ofNanos(System.nanoTime() - started));
         return outcome;
     }
 
     private JobOutcome attempts(JobEvents events, Cancellation cancellation, EventType failedType,
-            Supplier<JobOutcome> attempt, long started) {
+            Supplier<Details> failedDetails, Supplier<JobOutcome> attempt, long started) {
         for (int n = 1;; n++) {
             events.attempt(n);
             Failure failure;
@@ -65,7 +71,7 @@ public class JobAttempts {
                     failure = stopped.failure();
                 }
             }
-            events.emit(failedType, Details.NONE.error(ErrorInfo.of(failure)).duration(millisSince(started)));
+            events.emit(failedType, failedDetails.get().error(ErrorInfo.of(failure)).duration(millisSince(started)));
             return failure.code() == ErrorCode.WORKER_STOPPED ? JobOutcome.ABANDONED : JobOutcome.FAILED;
         }
     }

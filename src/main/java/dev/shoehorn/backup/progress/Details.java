@@ -29,7 +29,10 @@ public record Details(
         String startedAt,
         List<String> collections,
         String mode,
-        Long keysRemoved) {
+        Long keysRemoved,
+        Boolean targetChanged,
+        String keptDatabase,
+        String rollbackOf) {
 
     public static final Details NONE = new Builder().build();
 
@@ -97,6 +100,26 @@ public record Details(
         });
     }
 
+    /** For restores: how the archive is written (single-transaction, swap). */
+    public Details mode(String restoreMode) {
+        return with(b -> b.mode = restoreMode);
+    }
+
+    /** For a failed restore: whether the target is no longer as it was before the job. */
+    public Details targetChanged(boolean changed) {
+        return with(b -> b.targetChanged = changed);
+    }
+
+    /** For a swap: the database the target was before, kept for a rollback. */
+    public Details keptDatabase(String database) {
+        return with(b -> b.keptDatabase = database);
+    }
+
+    /** For a rollback: the restore job whose swap it undoes. */
+    public Details rollbackOf(String jobId) {
+        return with(b -> b.rollbackOf = jobId);
+    }
+
     private Details with(Consumer<Builder> change) {
         Builder b = new Builder(this);
         change.accept(b);
@@ -122,6 +145,9 @@ public record Details(
         List<String> collections;
         String mode;
         Long keysRemoved;
+        Boolean targetChanged;
+        String keptDatabase;
+        String rollbackOf;
 
         Builder() {
         }
@@ -144,12 +170,15 @@ public record Details(
             collections = d.collections;
             mode = d.mode;
             keysRemoved = d.keysRemoved;
+            targetChanged = d.targetChanged;
+            keptDatabase = d.keptDatabase;
+            rollbackOf = d.rollbackOf;
         }
 
         Details build() {
             return new Details(requestedBy, reason, sourceTarget, bytesDone, bytesTotal, percent, archive, durationMs,
                     error, originalJobId, postRestore, rlsTables, restoreJobId, startedAt, collections, mode,
-                    keysRemoved);
+                    keysRemoved, targetChanged, keptDatabase, rollbackOf);
         }
     }
 }

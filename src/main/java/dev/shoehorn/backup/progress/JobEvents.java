@@ -84,6 +84,15 @@ public final class JobEvents {
         if (d.keysRemoved() != null) {
             sb.append(" keysRemoved=").append(d.keysRemoved());
         }
+        if (d.targetChanged() != null) {
+            sb.append(" targetChanged=").append(d.targetChanged());
+        }
+        if (d.keptDatabase() != null) {
+            sb.append(" kept=").append(d.keptDatabase());
+        }
+        if (d.rollbackOf() != null) {
+            sb.append(" rollbackOf=").append(d.rollbackOf());
+        }
         return sb.toString();
     }
 }

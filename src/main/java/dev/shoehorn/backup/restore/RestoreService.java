@@ -3,6 +3,7 @@ package dev.shoehorn.backup.restore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,8 +24,11 @@ import dev.shoehorn.backup.target.TargetRegistry;
 
 /**
  * A restore job: under the target's lock (shared with backups), the archive is verified and
- * applied in one transaction, then migrations (when asked) and the row-level-security check
- * follow. {@code restore.completed} carries the post-restore steps that the reactions act on.
+ * applied, then migrations (when asked) and the row-level-security check follow. In
+ * single-transaction mode the archive goes over the target in one transaction and the checks run
+ * after it; in swap mode ({@link SwapRestore}) it goes into a fresh database that is checked first
+ * and then swapped in. {@code restore.completed} carries the post-restore steps that the reactions
+ * act on.
  */
 @ApplicationScoped
 public class RestoreService implements CommandKind<RestoreCommand> {
@@ -39,9 +43,10 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     private final Migrations migrations;
     private final RlsCheck rls;
     private final JobAttempts attempts;
+    private final SwapRestore swaps;
 
     public RestoreService(RestoreCommandParser parser, TargetRegistry targets, TargetLock locks, ArchiveStore store,
-            ArchiveRestorer restorer, Migrations migrations, RlsCheck rls, JobAttempts attempts) {
+            ArchiveRestorer restorer, Migrations migrations, RlsCheck rls, JobAttempts attempts, SwapRestore swaps) {
         this.parser = parser;
         this.targets = targets;
         this.locks = locks;
@@ -50,6 +55,7 @@ public class RestoreService implements CommandKind<RestoreCommand> {
         this.migrations = migrations;
         this.rls = rls;
         this.attempts = attempts;
+        this.swaps = swaps;
     }
 
     @Override
@@ -84,8 +90,10 @@ public class RestoreService implements CommandKind<RestoreCommand> {
 
     @Override
     public Details acceptedDetails(RestoreCommand command) {
-        return Details.NONE.requested(command.requestedBy(), command.reason()).sourceTarget(command.sourceTarget())
-                .archive(command.manifest().archive()).postRestore(command.postRestore());
+        Details accepted = Details.NONE.requested(command.requestedBy(), command.reason())
+                .mode(command.mode().value()).postRestore(command.postRestore());
+        return command.isRollback() ? accepted.rollbackOf(command.rollbackOf())
+                : accepted.sourceTarget(command.sourceTarget()).archive(command.manifest().archive());
     }
 
     @Override
@@ -97,34 +105,64 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     public JobOutcome run(RestoreCommand command, JobEvents events, Cancellation cancellation) {
         long started = System.nanoTime();
         Target target = targets.find(command.target()).orElseThrow();
+        AtomicBoolean changed = new AtomicBoolean();
         return attempts.run(KIND, events, cancellation, EventType.RESTORE_FAILED,
-                () -> attempt(command, target, events, cancellation, started));
+                () -> Details.NONE.mode(command.mode().value()).targetChanged(changed.get()),
+                () -> attempt(command, target, events, cancellation, started, changed));
     }
 
     private JobOutcome attempt(RestoreCommand command, Target target, JobEvents events, Cancellation cancellation,
-            long started) {
+            long started, AtomicBoolean changed) {
         try (TargetLock.Held lock = locks.acquire(target, events.jobId(), cancellation)) {
             Optional<CommandRecord> earlier = store.findCommand(command.commandId().toString());
             if (earlier.isPresent()) {
                 events.emit(EventType.RESTORE_SKIPPED, Details.NONE.originalJob(earlier.get().jobId()));
                 return JobOutcome.SKIPPED;
             }
-            restorer.restore(command, target, events, cancellation);
-            events.emit(EventType.RESTORE_APPLIED, Details.NONE.archive(command.manifest().archive())
-                    .duration(JobAttempts.millisSince(started)));
-            // From here the archive is committed: a redelivery must never apply it again over newer writes.
-            store.remember(new CommandRecord(command.commandId().toString(), KIND, command.target(),
-                    events.jobId(), command.manifest().archiveKey(), Instant.now()));
-            if (command.postRestore().migrate()) {
-                migrations.run(target, events.jobId(), cancellation);
-                events.emit(EventType.RESTORE_MIGRATED, Details.NONE);
+            Optional<String> kept = Optional.empty();
+            if (command.mode() == RestoreMode.SWAP) {
+                // swap mode (SwapRestore): the target changes only at the rename, after every check
+                String before = command.isRollback() ? swaps.rollback(command, target, events.jobId(), cancellation)
+                        : swaps.restore(command, target, events, cancellation, fresh -> {
+                            applied(command, events, started);
+                            checks(command, fresh, events, cancellation);
+                        });
+                changed.set(true);
+                remember(command, events);
+                kept = swaps.release(target, before, events.jobId());
+            } else {
+                restorer.restore(command, target, RestoreMode.SINGLE_TRANSACTION, events, cancellation);
+                changed.set(true);
+                applied(command, events, started);
+                // From here the archive is committed: a redelivery must never apply it again over newer writes.
+                remember(command, events);
+                checks(command, target, events, cancellation);
             }
-            List<String> checked = rls.verify(target, command.manifest().rlsTables());
-            events.emit(EventType.RESTORE_RLS_VERIFIED, Details.NONE.rlsTables(checked));
-            events.emit(EventType.RESTORE_COMPLETED, Details.NONE.sourceTarget(command.sourceTarget())
-                    .archive(command.manifest().archive()).postRestore(command.postRestore())
-                    .duration(JobAttempts.millisSince(started)));
+            Details completed = Details.NONE.mode(command.mode().value()).postRestore(command.postRestore())
+                    .keptDatabase(kept.orElse(null)).duration(JobAttempts.millisSince(started));
+            events.emit(EventType.RESTORE_COMPLETED, command.isRollback() ? completed.rollbackOf(command.rollbackOf())
+                    : completed.sourceTarget(command.sourceTarget()).archive(command.manifest().archive()));
             return JobOutcome.COMPLETED;
         }
+    }
+
+    private static void applied(RestoreCommand command, JobEvents events, long started) {
+        events.emit(EventType.RESTORE_APPLIED, Details.NONE.archive(command.manifest().archive())
+                .mode(command.mode().value()).duration(JobAttempts.millisSince(started)));
+    }
+
+    private void remember(RestoreCommand command, JobEvents events) {
+        store.remember(new CommandRecord(command.commandId().toString(), KIND, command.target(), events.jobId(),
+                command.isRollback() ? null : command.manifest().archiveKey(), Instant.now()));
+    }
+
+    /** Migrations (when asked) and the row-level-security check, on the database that holds the restored archive. */
+    private void checks(RestoreCommand command, Target restored, JobEvents events, Cancellation cancellation) {
+        if (command.postRestore().migrate()) {
+            migrations.run(restored, events.jobId(), cancellation);
+            events.emit(EventType.RESTORE_MIGRATED, Details.NONE);
+        }
+        List<String> checked = rls.verify(restored, command.manifest().rlsTables());
+        events.emit(EventType.RESTORE_RLS_VERIFIED, Details.NONE.rlsTables(checked));
     }
 }

@@ -50,6 +50,29 @@ public final class Target {
         password.ifPresent(Redactor::registerSecret);
     }
 
+    private Target(Target other, String database) {
+        this.name = other.name;
+        this.host = other.host;
+        this.port = other.port;
+        this.database = database;
+        this.user = other.user;
+        this.sslmode = other.sslmode;
+        this.password = other.password;
+        this.passwordFile = other.passwordFile;
+        this.isProtected = other.isProtected;
+        this.restorable = other.restorable;
+        this.migrateCommand = other.migrateCommand;
+        this.maintenanceDatabase = other.maintenanceDatabase;
+    }
+
+    /**
+     * This target with another database of its server in place of its own, for the tools and
+     * checks that work on a fresh database before it is swapped in.
+     */
+    public Target onDatabase(String otherDatabase) {
+        return new Target(this, otherDatabase);
+    }
+
     public String name() {
         return name;
     }

@@ -36,6 +36,7 @@ import dev.shoehorn.backup.progress.ErrorInfo;
 import dev.shoehorn.backup.progress.EventData;
 import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.restore.RestoreConfig;
+import dev.shoehorn.backup.restore.RestoreMode;
 import dev.shoehorn.backup.restore.RestoreService;
 import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveRef;
@@ -110,12 +111,15 @@ class MessageClassesTest {
         RestoreCommand command = parser.parse(bytes(RESTORE_RECORD));
         RestoreCommand withReason = parser.parse(bytes(RESTORE_RECORD.replace("}}",
                 "},\"reason\":\"refresh staging\"}")));
+        RestoreCommand swap = parser.parse(bytes(RESTORE_RECORD.replace("}}", "},\"mode\":\"swap\"}")));
+        RestoreCommand rollback = parser.parse(bytes(RESTORE_RECORD.replace(
+                "\"sourceTarget\":\"shoehorn\",\"archive\":\"latest\",", "\"rollbackOf\":\"" + RESTORE_JOB + "\",")));
         String commandId = command.commandId().toString();
         String target = command.target();
         ArchiveRef archive = command.manifest().archive();
         long size = archive.bytes();
         // accepted: exactly what RestoreService tells CommandIntake to put into it
-        RestoreService service = new RestoreService(null, null, null, null, null, null, null, null);
+        RestoreService service = new RestoreService(null, null, null, null, null, null, null, null, null);
         // rejected: as CommandIntake reports a Rejection, with and without the command's identity
         ErrorInfo confirmation = ErrorInfo.of(new Rejection(ErrorCode.CONFIRMATION_REQUIRED,
                 "target shoehorn_staging is protected: confirm must equal its name", commandId, target).failure());
@@ -133,6 +137,8 @@ class MessageClassesTest {
         return Stream.of(
                 restoreEvent(EventType.RESTORE_ACCEPTED, 1, service.acceptedDetails(command), commandId, target),
                 restoreEvent(EventType.RESTORE_ACCEPTED, 1, service.acceptedDetails(withReason), commandId, target),
+                restoreEvent(EventType.RESTORE_ACCEPTED, 1, service.acceptedDetails(swap), commandId, target),
+                restoreEvent(EventType.RESTORE_ACCEPTED, 1, service.acceptedDetails(rollback), commandId, target),
                 restoreEvent(EventType.RESTORE_REJECTED, 1, Details.NONE.error(confirmation), commandId, target),
                 restoreEvent(EventType.RESTORE_REJECTED, 1, Details.NONE.error(storageRefused), null, null),
                 restoreEvent(EventType.RESTORE_SKIPPED, 1, Details.NONE.originalJob(new CommandRecord(commandId,
@@ -152,6 +158,14 @@ class MessageClassesTest {
                 restoreEvent(EventType.RESTORE_RLS_VERIFIED, 6, Details.NONE.rlsTables(List.of()), commandId, target),
                 restoreEvent(EventType.RESTORE_COMPLETED, 8, Details.NONE.sourceTarget(command.sourceTarget())
                         .archive(archive).postRestore(command.postRestore()).duration(61_234), commandId, target),
+                restoreEvent(EventType.RESTORE_COMPLETED, 8, Details.NONE.mode("swap").postRestore(swap.postRestore())
+                        .keptDatabase("shoehorn_staging_before_0a1b2c3d").duration(61_234)
+                        .sourceTarget(swap.sourceTarget()).archive(archive), commandId, target),
+                restoreEvent(EventType.RESTORE_COMPLETED, 2, Details.NONE.mode("swap").postRestore(rollback.postRestore())
+                        .keptDatabase("shoehorn_staging_before_6f7a8b9c").duration(1_873)
+                        .rollbackOf(rollback.rollbackOf()), commandId, target),
+                restoreEvent(EventType.RESTORE_FAILED, 7, Details.NONE.mode("swap").targetChanged(false)
+                        .error(rlsMissing).duration(60_112), commandId, target),
                 restoreEvent(EventType.RESTORE_FAILED, 4, Details.NONE.error(corrupt).duration(41_877), commandId,
                         target),
                 restoreEvent(EventType.RESTORE_FAILED, 7, Details.NONE.error(rlsMissing).duration(60_112), commandId,
@@ -212,6 +226,37 @@ class MessageClassesTest {
         assertThat(command.postRestore().flushCache()).isTrue();
     }
 
+    @Test
+    void theModeOfARestoreIsTheCommandsOrTheWorkersDefault() {
+        // When the contract's restore command is parsed without a mode, and with each
+        RestoreCommand byDefault = restoreParser().parse(bytes(RESTORE_RECORD));
+        RestoreCommand swap = restoreParser().parse(bytes(RESTORE_RECORD.replace("}}", "},\"mode\":\"swap\"}")));
+        RestoreCommand single = restoreParser().parse(bytes(RESTORE_RECORD.replace("}}",
+                "},\"mode\":\"single-transaction\"}")));
+
+        // Then the worker's default (single-transaction) applies only where the command says nothing
+        assertThat(byDefault.mode()).isEqualTo(RestoreMode.SINGLE_TRANSACTION);
+        assertThat(swap.mode()).isEqualTo(RestoreMode.SWAP);
+        assertThat(single.mode()).isEqualTo(RestoreMode.SINGLE_TRANSACTION);
+        assertThat(swap.isRollback()).isFalse();
+    }
+
+    @Test
+    void aRollbackIsASwapOfNoArchiveWithoutMigrations() {
+        // When a rollback names the restore job by its id in upper case and asks nothing of the steps
+        RestoreCommand rollback = restoreParser().parse(bytes("{\"commandId\":\"" + COMMAND + "\","
+                + "\"target\":\"shoehorn_demo_restore\",\"requestedBy\":\"ops-cli:alice\","
+                + "\"rollbackOf\":\"" + RESTORE_JOB.toUpperCase() + "\"}"));
+
+        // Then it is a swap that restores no archive, runs no migrations, and names the job in lower case
+        assertThat(rollback.isRollback()).isTrue();
+        assertThat(rollback.rollbackOf()).isEqualTo(RESTORE_JOB);
+        assertThat(rollback.mode()).isEqualTo(RestoreMode.SWAP);
+        assertThat(rollback.manifest()).isNull();
+        assertThat(rollback.postRestore().migrate()).isFalse();
+        assertThat(rollback.postRestore().backfill()).isTrue();
+    }
+
     static Stream<Arguments> restoreCommandExamples() {
         return stream(schemas().document("restore-command.schema.json").path("examples"))
                 .map(example -> Arguments.of(example.toString()));
@@ -223,9 +268,9 @@ class MessageClassesTest {
         // Given targets that exist, restorable ones, a protected one, and archives that have manifests
         RestoreCommandParser parser = restoreParser();
 
-        // Then every example of the schema is a restore the worker would run
+        // Then every example of the schema is a restore the worker would run: of an archive, or a rollback
         RestoreCommand command = parser.parse(bytes(record));
-        assertThat(command.archive()).isNotBlank();
+        assertThat(command.isRollback() ? command.rollbackOf() : command.archive()).isNotBlank();
     }
 
     static Stream<Arguments> restoreCommandMistakes() {
@@ -269,6 +314,21 @@ class MessageClassesTest {
 
     /** Post-restore defaults of a worker, as configured. */
     private record RestoreDefaults(boolean migrate, boolean backfill, boolean flushCache) implements RestoreConfig {
+
+        @Override
+        public RestoreMode mode() {
+            return RestoreMode.SINGLE_TRANSACTION;
+        }
+
+        @Override
+        public java.time.Duration keepBefore() {
+            return java.time.Duration.ofHours(24);
+        }
+
+        @Override
+        public java.time.Duration sweepInterval() {
+            return java.time.Duration.ofMinutes(15);
+        }
     }
 
     /**
