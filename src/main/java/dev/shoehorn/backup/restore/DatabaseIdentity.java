@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -42,9 +43,13 @@ record DatabaseIdentity(String owner, int connectionLimit, boolean allowConnecti
     record Grant(String grantor, String grantee, String privilege, boolean grantable) {
 
         private boolean sameAs(Grant other) {
-            return grantor.equals(other.grantor) && java.util.Objects.equals(grantee, other.grantee)
+            return grantor.equals(other.grantor) && Objects.equals(grantee, other.grantee)
                     && privilege.equals(other.privilege);
         }
+    }
+
+    DatabaseIdentity withComment(String other) {
+        return new DatabaseIdentity(owner, connectionLimit, allowConnections, other, settings, grants);
     }
 
     static Optional<DatabaseIdentity> read(Connection c, String database) throws SQLException {
@@ -77,16 +82,18 @@ record DatabaseIdentity(String owner, int connectionLimit, boolean allowConnecti
         execute(c, "ALTER DATABASE " + db + " OWNER TO " + ident(owner));
         execute(c, "ALTER DATABASE " + db + " CONNECTION LIMIT " + connectionLimit);
         Databases.setComment(c, database, comment);
-        for (String role : settings(c, database).stream().map(s -> s.role() == null ? "" : s.role())
-                .collect(Collectors.toCollection(java.util.LinkedHashSet::new))) {
-            execute(c, (role.isEmpty() ? "ALTER DATABASE " + db : "ALTER ROLE " + ident(role) + " IN DATABASE " + db)
-                    + " RESET ALL");
+        for (String role : settings(c, database).stream().map(Setting::role).distinct().toList()) {
+            execute(c, alter(role, db) + " RESET ALL");
         }
         for (Setting s : settings) {
-            execute(c, (s.role() == null ? "ALTER DATABASE " + db : "ALTER ROLE " + ident(s.role()) + " IN DATABASE " + db)
-                    + " SET " + ident(s.name()) + " TO " + value(s.name(), s.value()));
+            execute(c, alter(s.role(), db) + " SET " + ident(s.name()) + " TO " + value(s.name(), s.value()));
         }
         applyGrants(c, database);
+    }
+
+    /** Where a setting lives: the database's own ({@code role} null), or a role's in the database. */
+    private static String alter(String role, String db) {
+        return role == null ? "ALTER DATABASE " + db : "ALTER ROLE " + ident(role) + " IN DATABASE " + db;
     }
 
     /** Revokes what the target lacks, then grants what it has, each as its grantor, the owner's first. */

@@ -59,24 +59,27 @@ public class SwapRestore {
         String fresh = SwapNames.scratch(target.database(), job);
         String kept = SwapNames.kept(target.database(), job);
         SwapMarker marker = SwapMarker.scratch(target.database(), job, command.commandId().toString(), Instant.now());
-        boolean swappedAlready = admin(target, "creating " + fresh, c -> {
+        boolean swappedAlready = admin(target, "preparing " + fresh, c -> {
             if (keptMarker(c, target, kept, job).isPresent()) {
                 return true; // by an earlier attempt of this job, whose commit's answer was lost
             }
             sweeper.sweepLocked(c, target);
             Databases.drop(c, fresh); // left by an earlier attempt of this job
-            Databases.createBeside(c, fresh, target.database());
-            // The target's settings and grants from the start, so that restore and checks see what the target would.
-            identity(c, target).applyTo(c, fresh);
-            Databases.setComment(c, fresh, marker.toComment());
             return false;
         });
         if (swappedAlready) {
             return kept;
         }
-        LOG.infof("job=%s target=%s stage=fresh-database-created database=%s", job, target.name(), fresh);
         boolean swapped = false;
         try {
+            admin(target, "creating " + fresh, c -> {
+                Databases.createBeside(c, fresh, target.database());
+                Databases.setComment(c, fresh, marker.toComment());
+                // The target's settings and grants from the start, so that restore and checks see what the target would.
+                identity(c, target).withComment(marker.toComment()).applyTo(c, fresh);
+                return null;
+            });
+            LOG.infof("job=%s target=%s stage=fresh-database-created database=%s", job, target.name(), fresh);
             Target into = target.onDatabase(fresh);
             restorer.restore(command, into, RestoreMode.SWAP, events, cancellation);
             checks.accept(into);
@@ -163,8 +166,9 @@ public class SwapRestore {
     /** Should this fail, the sweeper drops the database once it is older than the job timeout. */
     private static void dropFresh(Target target, String fresh, String job) {
         try (Connection c = Postgres.connect(target, target.maintenanceDatabase())) {
-            Databases.drop(c, fresh);
-            LOG.infof("job=%s target=%s stage=fresh-database-dropped database=%s", job, target.name(), fresh);
+            if (Databases.drop(c, fresh)) {
+                LOG.infof("job=%s target=%s stage=fresh-database-dropped database=%s", job, target.name(), fresh);
+            }
         } catch (SQLException e) {
             LOG.warnf("job=%s target=%s stage=fresh-database-drop-failed database=%s msg=\"%s\"", job, target.name(),
                     fresh, e.getMessage());
