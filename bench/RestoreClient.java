@@ -34,7 +34,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Follows every partition of {@code backup.progress} from its end (positioned before anything is
  * published, so no event of ours can be missed), waits 3 s for its own start-up to settle (as
  * bench/BackupClient.java does), publishes one command keyed by the target ({@code backup.commands},
- * or {@code restore.commands} with every post-restore step off), and waits for the
+ * or {@code restore.commands} with every post-restore step off and, when {@code BENCH_RESTORE_MODE}
+ * is set, that {@code mode}), and waits for the
  * {@code completed} event of that commandId. Prints one line on stdout:
  *
  * <pre>
@@ -82,6 +83,10 @@ public final class RestoreClient {
         command.put("requestedBy", "bench");
         if (restore) {
             command.putObject("postRestore").put("migrate", false).put("backfill", false).put("flushCache", false);
+            String restoreMode = System.getenv("BENCH_RESTORE_MODE");
+            if (restoreMode != null && !restoreMode.isEmpty()) {
+                command.put("mode", restoreMode);
+            }
         }
         String topic = backup ? "backup.commands" : "restore.commands";
         String prefix = backup ? "dev.shoehorn.backup." : "dev.shoehorn.restore.";

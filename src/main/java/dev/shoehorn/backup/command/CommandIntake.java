@@ -79,7 +79,7 @@ public final class CommandIntake<C extends Command> {
             events.emit(kind.accepted(command));
             JobRunner.Submitted job = shared.runner().submit(jobId,
                     cancellation -> shared.jobs().run(kind, command, events, cancellation));
-            job.ended().whenComplete((outcome, error) -> finish(message, events, outcome, error));
+            job.ended().whenComplete((outcome, error) -> finish(message, command, events, outcome, error));
             return job.admitted();
         } catch (EventsStoppedException | InterruptedException e) {
             LOG.infof("job=%s stage=intake-stopped topic=%s partition=%d offset=%d", jobId, record.getTopic(),
@@ -152,7 +152,7 @@ public final class CommandIntake<C extends Command> {
     }
 
     /** The one place a handed-over command's record is acknowledged. */
-    private void finish(Message<byte[]> message, JobEvents events, JobOutcome outcome, Throwable error) {
+    private void finish(Message<byte[]> message, C command, JobEvents events, JobOutcome outcome, Throwable error) {
         if (error == null) {
             if (outcome.commit()) {
                 message.ack();
@@ -166,7 +166,8 @@ public final class CommandIntake<C extends Command> {
         }
         LOG.errorf(cause, "job=%s target=%s stage=job-crashed", events.jobId(), events.target());
         try {
-            events.emit(kind.failed(Failure.permanent(ErrorCode.INTERNAL, "the job crashed: " + cause), 0, false));
+            events.emit(kind.failed(command, Failure.permanent(ErrorCode.INTERNAL, "the job crashed: " + cause), 0,
+                    false));
             message.ack();
         } catch (EventsStoppedException e) {
             LOG.infof("job=%s stage=stopped-before-failed-event", events.jobId());

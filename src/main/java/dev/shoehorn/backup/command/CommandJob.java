@@ -73,7 +73,12 @@ public final class CommandJob {
 
     /** Notes that the target holds the archive now: from here a failure leaves it changed. */
     public void applied() {
-        record = ledger.save(record.moved(CommandRecord.State.APPLIED, Instant.now()), events, cancellation);
+        applied(null);
+    }
+
+    /** As {@link #applied()}, for a swap that keeps the target's former database as {@code kept}. */
+    public void applied(String kept) {
+        record = ledger.save(record.applied(kept, Instant.now()), events, cancellation);
         faults.at(Faults.AFTER_APPLY);
     }
 

@@ -69,7 +69,7 @@ public class CommandJobs {
             }
         } catch (JobFailedException e) {
             // the lock or the record could not be had: nothing was claimed, the target is untouched
-            outcome = failed(kind, events, cancellation, e.failure(), started, false);
+            outcome = failed(kind, command, events, cancellation, e.failure(), started, false);
             if (outcome == JobOutcome.FAILED) {
                 ledger.recordIfAbsent(CommandRecord.claim(kind.name(), command.target(),
                         command.commandId().toString(), events.jobId(), Instant.now())
@@ -99,7 +99,8 @@ public class CommandJobs {
         try {
             archive = attempts.run(events, cancellation, attempt -> kind.work(command, job));
         } catch (JobFailedException e) {
-            JobOutcome outcome = failed(kind, events, cancellation, e.failure(), started, job.targetChanged());
+            JobOutcome outcome = failed(kind, command, events, cancellation, e.failure(), started,
+                    job.targetChanged());
             if (outcome == JobOutcome.FAILED) {
                 finish(job.record().failed(failureOf(e, cancellation), job.targetChanged(), Instant.now()), events,
                         cancellation);
@@ -132,10 +133,11 @@ public class CommandJobs {
         return ledger.save(earlier.moved(state, Instant.now()), events, cancellation);
     }
 
-    private <C extends Command> JobOutcome failed(CommandKind<C> kind, JobEvents events, Cancellation cancellation,
-            Failure failure, long started, boolean targetChanged) {
+    private <C extends Command> JobOutcome failed(CommandKind<C> kind, C command, JobEvents events,
+            Cancellation cancellation, Failure failure, long started, boolean targetChanged) {
         Failure why = cancellation.isCancelled() ? cancellation.reason() : failure;
-        events.emit(kind.failed(why, Duration.ofNanos(System.nanoTime() - started).toMillis(), targetChanged));
+        events.emit(kind.failed(command, why, Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                targetChanged));
         faults.at(Faults.AFTER_TERMINAL_EVENT);
         return why.code() == ErrorCode.WORKER_STOPPED ? JobOutcome.ABANDONED : JobOutcome.FAILED;
     }

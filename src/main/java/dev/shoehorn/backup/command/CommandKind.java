@@ -41,7 +41,7 @@ public interface CommandKind<C extends Command> {
     StageEvent skipped(CommandRecord earlier);
 
     /** @param targetChanged whether the target was changed before the failure (restores only) */
-    StageEvent failed(Failure failure, long durationMs, boolean targetChanged);
+    StageEvent failed(C command, Failure failure, long durationMs, boolean targetChanged);
 
     /**
      * The work, under the target's lock and a job slot, attempt after attempt. Emits every stage

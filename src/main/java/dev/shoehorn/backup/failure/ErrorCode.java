@@ -24,6 +24,8 @@ public enum ErrorCode {
     PG_RESTORE_FAILED,
     MIGRATION_FAILED,
     RLS_MISSING,
+    SWAP_FAILED,
+    KEPT_DATABASE_NOT_FOUND,
     // failures of post-restore reactions
     BACKFILL_FAILED,
     BACKFILL_TIMEOUT,

@@ -25,18 +25,25 @@ import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.ToolProcess;
 
 /**
- * Streams an archive from object storage into {@code pg_restore --single-transaction}, checking
- * its size and SHA-256 against the manifest on the way. The last chunk is held back until the
- * whole archive has been hashed: pg_restore cannot reach its COMMIT without the archive's final
- * bytes, so a corrupt archive is detected while the transaction can still be rolled back (by
- * killing pg_restore), and the target stays exactly as it was.
+ * Streams an archive from object storage into pg_restore, checking its size and SHA-256 against
+ * the manifest on the way. The last chunk is held back until the whole archive has been hashed:
+ * pg_restore cannot finish without the archive's final bytes, so a corrupt archive is detected
+ * before it is complete. Over the live target ({@code --single-transaction}), killing pg_restore
+ * then rolls the transaction back and the target stays exactly as it was; into a fresh database
+ * (swap mode), the caller drops that database.
  */
 @ApplicationScoped
 public class ArchiveRestorer {
 
-    /** The operations guide's flags, in one transaction so that a failure part-way changes nothing. */
-    static final List<String> PG_RESTORE_FLAGS = List.of("--clean", "--if-exists", "--no-owner", "--no-privileges",
+    /** Over the live target: the operations guide's flags, in one transaction so that a failure part-way changes nothing. */
+    static final List<String> OVER_TARGET = List.of("--clean", "--if-exists", "--no-owner", "--no-privileges",
             "--single-transaction", "--exit-on-error", "--no-password");
+    /**
+     * Into an empty database: nothing to clean, and no single transaction, as the database is
+     * dropped on failure; that leaves room for {@code --jobs}, which cannot run in one transaction.
+     */
+    static final List<String> INTO_EMPTY = List.of("--no-owner", "--no-privileges", "--exit-on-error",
+            "--no-password");
     private static final int CHUNK = 256 * 1024;
 
     private final ArchiveStore store;
@@ -49,8 +56,12 @@ public class ArchiveRestorer {
         this.progressConfig = progressConfig;
     }
 
-    public void restore(RestoreCommand command, CommandJob job) {
-        Target target = job.target();
+    /**
+     * Restores the command's archive into {@code into}: over the target's content in one
+     * transaction, or into an empty database beside it ({@code mode}).
+     */
+    public void restore(RestoreCommand command, CommandJob job, Target into, RestoreMode mode) {
+        Target target = into;
         JobEvents events = job.events();
         Cancellation cancellation = job.cancellation();
         Manifest manifest = command.manifest();
@@ -62,7 +73,7 @@ public class ArchiveRestorer {
         }
         events.emit(new RestoreEvents.Started(command.sourceTarget(), manifest.archive(), 0, manifest.bytes(), 0));
 
-        try (ToolProcess pgRestore = ToolProcess.start(command(tools, target), target, cancellation,
+        try (ToolProcess pgRestore = ToolProcess.start(command(tools, target, mode), target, cancellation,
                 ToolProcess.Stdout.DISCARD)) {
             boolean fed = feed(manifest, pgRestore, job);
             int exit = pgRestore.waitFor();
@@ -77,10 +88,13 @@ public class ArchiveRestorer {
         }
     }
 
-    static List<String> command(PgTools.Installation tools, Target target) {
+    static List<String> command(PgTools.Installation tools, Target target, RestoreMode mode) {
         List<String> argv = new ArrayList<>();
         argv.add(tools.tool("pg_restore").toString());
-        argv.addAll(PG_RESTORE_FLAGS);
+        argv.addAll(switch (mode) {
+            case SINGLE_TRANSACTION -> OVER_TARGET;
+            case SWAP -> INTO_EMPTY;
+        });
         argv.add("--dbname=" + target.database());
         return argv;
     }

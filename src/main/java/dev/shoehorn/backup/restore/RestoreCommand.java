@@ -10,12 +10,16 @@ import dev.shoehorn.backup.storage.Manifest;
 
 /**
  * A restore command whose fields are all checked. Once admitted, {@code manifest} is the complete
- * archive it resolved to ({@code latest} is resolved once, at acceptance), and {@code postRestore}
- * holds the steps that will follow, as the target's configuration allows them.
+ * archive it resolved to ({@code latest} is resolved once, at acceptance), {@code steps} the
+ * post-restore steps that will follow, as the target's configuration allows them, and
+ * {@code mode} how it writes. A rollback ({@code rollbackOf}: the job, or its first 8 hex digits,
+ * whose swap it undoes) restores no archive: its {@code archive} and {@code manifest} are null,
+ * and it always swaps.
  */
 public record RestoreCommand(UUID commandId, String target, String sourceTarget, String archive,
         String requestedBy, String reason, Optional<String> confirm, PostRestore.Requested postRestore,
-        Optional<Instant> requestedAt, Manifest manifest, PostRestore steps) implements Command {
+        Optional<Instant> requestedAt, Optional<RestoreMode> askedMode, Optional<String> rollbackOf,
+        Manifest manifest, PostRestore steps, RestoreMode mode) implements Command {
 
     public static final String LATEST = "latest";
 
@@ -23,16 +27,27 @@ public record RestoreCommand(UUID commandId, String target, String sourceTarget,
         Objects.requireNonNull(commandId, "commandId");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(sourceTarget, "sourceTarget");
-        Objects.requireNonNull(archive, "archive");
         Objects.requireNonNull(requestedBy, "requestedBy");
         Objects.requireNonNull(confirm, "confirm");
         Objects.requireNonNull(postRestore, "postRestore");
         Objects.requireNonNull(requestedAt, "requestedAt");
+        Objects.requireNonNull(askedMode, "askedMode");
+        Objects.requireNonNull(rollbackOf, "rollbackOf");
+        if (rollbackOf.isEmpty()) {
+            Objects.requireNonNull(archive, "archive");
+        } else if (archive != null || manifest != null) {
+            throw new IllegalArgumentException("a rollback restores no archive");
+        }
     }
 
-    /** The command as admitted: its archive resolved and its post-restore steps decided. */
-    public RestoreCommand admitted(Manifest resolved, PostRestore decided) {
+    public boolean isRollback() {
+        return rollbackOf.isPresent();
+    }
+
+    /** The command as admitted: its archive resolved (none for a rollback), its steps and mode decided. */
+    public RestoreCommand admitted(Manifest resolved, PostRestore decided, RestoreMode decidedMode) {
         return new RestoreCommand(commandId, target, sourceTarget, archive, requestedBy, reason, confirm, postRestore,
-                requestedAt, Objects.requireNonNull(resolved), Objects.requireNonNull(decided));
+                requestedAt, askedMode, rollbackOf, resolved, Objects.requireNonNull(decided),
+                Objects.requireNonNull(decidedMode));
     }
 }

@@ -1,5 +1,8 @@
 package dev.shoehorn.backup.restore;
 
+import java.util.Locale;
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,14 +33,39 @@ public class RestoreCommandParser {
         var commandId = reader.commandId();
         String target = reader.target("target");
         String requestedBy = reader.requestedBy();
-        String source = reader.optionalText("sourceTarget", 63).isPresent() ? reader.target("sourceTarget") : target;
-        String archive = reader.optionalText("archive", 1024).orElse(RestoreCommand.LATEST);
+        Optional<String> sourceField = reader.optionalText("sourceTarget", 63);
+        String source = sourceField.isPresent() ? reader.target("sourceTarget") : target;
+        Optional<String> archiveField = reader.optionalText("archive", 1024);
         var confirm = reader.optionalText("confirm", 63);
         String reason = reader.optionalText("reason", 1000).orElse(null);
         PostRestore.Requested steps = reader.optionalObject("postRestore").map(node -> steps(reader, node))
                 .orElse(PostRestore.Requested.DEFAULTS);
+        Optional<RestoreMode> mode = reader.optionalText("mode", 32).map(m -> RestoreMode.of(m)
+                .orElseThrow(() -> reader.invalid("mode must be \"swap\" or \"single-transaction\"")));
+        Optional<String> rollbackOf = reader.optionalText("rollbackOf", 36)
+                .map(id -> rollbackOf(reader, id, mode, steps, sourceField.isPresent() || archiveField.isPresent()));
+        String archive = rollbackOf.isPresent() ? null : archiveField.orElse(RestoreCommand.LATEST);
         return new RestoreCommand(commandId, target, source, archive, requestedBy, reason, confirm, steps,
-                reader.optionalInstant("requestedAt"), null, null);
+                reader.optionalInstant("requestedAt"), mode, rollbackOf, null, null, null);
+    }
+
+    /** A rollback swaps a kept database back in: no archive, nothing but swap, and no migrations on it. */
+    private static String rollbackOf(CommandReader reader, String id, Optional<RestoreMode> mode,
+            PostRestore.Requested steps, boolean namesArchive) {
+        String job = id.toLowerCase(Locale.ROOT);
+        if (!SwapRestore.isJobReference(job)) {
+            throw reader.invalid("rollbackOf must be the jobId of a swap restore or its first 8 hex digits");
+        }
+        if (namesArchive) {
+            throw reader.invalid("a rollback restores no archive: leave out archive and sourceTarget");
+        }
+        if (mode.filter(m -> m != RestoreMode.SWAP).isPresent()) {
+            throw reader.invalid("a rollback always swaps: mode must be \"swap\" or left out");
+        }
+        if (steps.migrate().orElse(false)) {
+            throw reader.invalid("a rollback brings back a database as it was: postRestore.migrate must be false");
+        }
+        return job;
     }
 
     private static PostRestore.Requested steps(CommandReader reader, JsonNode node) {

@@ -13,8 +13,9 @@ public final class RestoreEvents {
     private RestoreEvents() {
     }
 
+    /** A restore of an archive names its source and archive; a rollback, the job it undoes instead. */
     public record Accepted(String requestedBy, String reason, String sourceTarget, ArchiveRef archive,
-            PostRestore postRestore) implements StageEvent {
+            PostRestore postRestore, String mode, String rollbackOf) implements StageEvent {
         @Override
         public EventType type() {
             return EventType.RESTORE_ACCEPTED;
@@ -22,7 +23,8 @@ public final class RestoreEvents {
 
         @Override
         public String logFields() {
-            return " source=" + sourceTarget + " archive=" + archive.key();
+            return " mode=" + mode + (rollbackOf == null ? " source=" + sourceTarget + " archive=" + archive.key()
+                    : " rollbackOf=" + rollbackOf);
         }
     }
 
@@ -53,7 +55,7 @@ public final class RestoreEvents {
         }
     }
 
-    public record Applied(ArchiveRef archive, long durationMs) implements StageEvent {
+    public record Applied(ArchiveRef archive, String mode, long durationMs) implements StageEvent {
         @Override
         public EventType type() {
             return EventType.RESTORE_APPLIED;
@@ -83,8 +85,9 @@ public final class RestoreEvents {
         }
     }
 
-    public record Completed(String sourceTarget, ArchiveRef archive, PostRestore postRestore, long durationMs)
-            implements StageEvent {
+    /** {@code keptDatabase}: the database the target was until a swap, kept for a rollback. */
+    public record Completed(String sourceTarget, ArchiveRef archive, PostRestore postRestore, String mode,
+            String keptDatabase, String rollbackOf, long durationMs) implements StageEvent {
         @Override
         public EventType type() {
             return EventType.RESTORE_COMPLETED;
@@ -92,11 +95,12 @@ public final class RestoreEvents {
 
         @Override
         public String logFields() {
-            return " archive=" + archive.key() + " durationMs=" + durationMs;
+            return " mode=" + mode + (archive == null ? "" : " archive=" + archive.key())
+                    + (keptDatabase == null ? "" : " kept=" + keptDatabase) + " durationMs=" + durationMs;
         }
     }
 
-    public record Failed(ErrorInfo error, long durationMs, boolean targetChanged) implements StageEvent {
+    public record Failed(ErrorInfo error, String mode, long durationMs, boolean targetChanged) implements StageEvent {
         @Override
         public EventType type() {
             return EventType.RESTORE_FAILED;

@@ -2,6 +2,7 @@ package dev.shoehorn.backup.restore;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,9 +28,11 @@ import dev.shoehorn.backup.target.TargetRegistry;
 /**
  * Restores as a kind of command. The guard rails run at admission, before anything touches the
  * target: restorable, confirmed when protected, an allowed source, an archive that exists and is
- * complete. The work: the verified archive applied in one transaction, then migrations (when
- * asked) and the row-level-security check. A job that finds the archive applied already (an
- * earlier job of the command failed or died after applying it) resumes with the remaining steps.
+ * complete. The work, in single-transaction mode: the verified archive applied over the target in
+ * one transaction, then migrations (when asked) and the row-level-security check; a job that finds
+ * the archive applied already (an earlier job failed or died after applying it) resumes with the
+ * remaining steps. In swap mode ({@link SwapRestore}) the archive goes into a fresh database that
+ * is checked first and then swapped in; a rollback swaps a kept database back.
  */
 @ApplicationScoped
 public class RestoreService implements CommandKind<RestoreCommand> {
@@ -44,9 +47,12 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     private final ArchiveRestorer restorer;
     private final Migrations migrations;
     private final RlsCheck rls;
+    private final SwapRestore swaps;
 
     public RestoreService(RestoreCommandParser parser, CommandConfig commands, RestoreConfig config,
-            TargetRegistry targets, ArchiveStore store, ArchiveRestorer restorer, Migrations migrations, RlsCheck rls) {
+            TargetRegistry targets, ArchiveStore store, ArchiveRestorer restorer, Migrations migrations, RlsCheck rls,
+            SwapRestore swaps) {
+        this.swaps = swaps;
         this.parser = parser;
         this.commands = commands;
         this.config = config;
@@ -91,7 +97,10 @@ public class RestoreService implements CommandKind<RestoreCommand> {
                     + " may not be restored into " + target.name() + " (backup.targets." + target.name()
                     + ".allowed-sources: " + String.join(", ", target.allowedSources()) + ")");
         }
-        return command.admitted(resolve(command), steps(command, target));
+        if (command.isRollback()) {
+            return command.admitted(null, steps(command, target), RestoreMode.SWAP);
+        }
+        return command.admitted(resolve(command), steps(command, target), command.askedMode().orElse(config.mode()));
     }
 
     /** A step a target does not enable never runs, whatever the command says; a command can only turn one off. */
@@ -132,8 +141,11 @@ public class RestoreService implements CommandKind<RestoreCommand> {
 
     @Override
     public StageEvent accepted(RestoreCommand command) {
-        return new RestoreEvents.Accepted(command.requestedBy(), command.reason(), command.sourceTarget(),
-                command.manifest().archive(), command.steps());
+        return command.isRollback()
+                ? new RestoreEvents.Accepted(command.requestedBy(), command.reason(), null, null, command.steps(),
+                        command.mode().value(), command.rollbackOf().get())
+                : new RestoreEvents.Accepted(command.requestedBy(), command.reason(), command.sourceTarget(),
+                        command.manifest().archive(), command.steps(), command.mode().value(), null);
     }
 
     @Override
@@ -147,26 +159,67 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     }
 
     @Override
-    public StageEvent failed(Failure failure, long durationMs, boolean targetChanged) {
-        return new RestoreEvents.Failed(ErrorInfo.of(failure), durationMs, targetChanged);
+    public StageEvent failed(RestoreCommand command, Failure failure, long durationMs, boolean targetChanged) {
+        return new RestoreEvents.Failed(ErrorInfo.of(failure), command.mode().value(), durationMs, targetChanged);
     }
 
     @Override
     public String work(RestoreCommand command, CommandJob job) {
-        Manifest manifest = command.manifest();
+        String kept = command.mode() == RestoreMode.SWAP ? swapped(command, job) : overTarget(command, job);
+        Optional<String> stillKept = kept == null ? Optional.empty()
+                : swaps.release(job.target(), kept, job.events().jobId());
+        job.events().emit(new RestoreEvents.Completed(command.isRollback() ? null : command.sourceTarget(),
+                command.isRollback() ? null : command.manifest().archive(), command.steps(), command.mode().value(),
+                stillKept.orElse(null), command.rollbackOf().orElse(null), job.millisSinceStart()));
+        return command.isRollback() ? null : command.manifest().archiveKey();
+    }
+
+    /** Single-transaction mode: the archive goes over the target, then the checks run on it. */
+    private String overTarget(RestoreCommand command, CommandJob job) {
         if (!job.targetChanged()) {
-            restorer.restore(command, job);
+            restorer.restore(command, job, job.target(), RestoreMode.SINGLE_TRANSACTION);
             job.applied();
-            job.events().emit(new RestoreEvents.Applied(manifest.archive(), job.millisSinceStart()));
+            job.events().emit(new RestoreEvents.Applied(command.manifest().archive(), command.mode().value(),
+                    job.millisSinceStart()));
+        }
+        checks(command, job, job.target());
+        return null;
+    }
+
+    /**
+     * Swap mode (and rollbacks): the target changes only at the rename, after every check. A job
+     * that finds the swap done already (an earlier job died after it) does not restore again.
+     * Returns the name the target's former database is kept under.
+     */
+    private String swapped(RestoreCommand command, CommandJob job) {
+        if (job.targetChanged()) {
+            return job.record().keptDatabase();
+        }
+        Optional<String> earlier = job.earlier().map(CommandRecord::jobId);
+        if (earlier.isPresent() && swaps.swapDone(job.target(), earlier.get())) {
+            String kept = SwapNames.kept(job.target().database(), earlier.get());
+            job.applied(kept);
+            return kept;
+        }
+        String kept = command.isRollback() ? swaps.rollback(command, job) : swaps.restore(command, job, fresh -> {
+            job.events().emit(new RestoreEvents.Applied(command.manifest().archive(), command.mode().value(),
+                    job.millisSinceStart()));
+            checks(command, job, fresh);
+        });
+        job.applied(kept);
+        return kept;
+    }
+
+    /** Migrations (when asked) and the row-level-security check, on the database that is, or will be, the target. */
+    private void checks(RestoreCommand command, CommandJob job, Target restored) {
+        if (command.isRollback()) {
+            return; // the database comes back as it was, checked when it was restored
         }
         if (command.steps().migrate()) {
-            migrations.run(job.target(), job.events().jobId(), job.cancellation());
+            migrations.run(restored, job.events().jobId(), job.cancellation());
             job.events().emit(new RestoreEvents.Migrated());
         }
-        List<String> checked = rls.verify(job.target(), manifest.rlsTables());
+        List<String> checked = rls.verify(restored, command.manifest().rlsTables());
         job.events().emit(new RestoreEvents.RlsVerified(checked));
-        job.events().emit(new RestoreEvents.Completed(command.sourceTarget(), manifest.archive(), command.steps(),
-                job.millisSinceStart()));
-        return manifest.archiveKey();
     }
 }

@@ -20,6 +20,7 @@ public record CommandRecord(
         String jobId,
         State state,
         String archiveKey,
+        String keptDatabase,
         String errorCode,
         String errorMessage,
         Instant claimedAt,
@@ -40,26 +41,34 @@ public record CommandRecord(
     }
 
     public static CommandRecord claim(String kind, String target, String commandId, String jobId, Instant now) {
-        return new CommandRecord(kind, target, commandId, jobId, State.CLAIMED, null, null, null, now, now);
+        return new CommandRecord(kind, target, commandId, jobId, State.CLAIMED, null, null, null, null, now, now);
     }
 
     /** This record taken over by job {@code newJobId}, keeping how far the command got. */
     public CommandRecord takenOverBy(String newJobId, Instant now) {
-        return new CommandRecord(kind, target, commandId, newJobId, state, archiveKey, errorCode, errorMessage, now,
-                now);
+        return new CommandRecord(kind, target, commandId, newJobId, state, archiveKey, keptDatabase, errorCode,
+                errorMessage, now, now);
     }
 
     public CommandRecord withArchive(String key, Instant now) {
-        return new CommandRecord(kind, target, commandId, jobId, state, key, errorCode, errorMessage, claimedAt, now);
+        return new CommandRecord(kind, target, commandId, jobId, state, key, keptDatabase, errorCode, errorMessage,
+                claimedAt, now);
     }
 
     public CommandRecord moved(State next, Instant now) {
-        return new CommandRecord(kind, target, commandId, jobId, next, archiveKey, null, null, claimedAt, now);
+        return new CommandRecord(kind, target, commandId, jobId, next, archiveKey, keptDatabase, null, null, claimedAt,
+                now);
+    }
+
+    /** A restore applied by a swap: the target's former database is kept under {@code kept}. */
+    public CommandRecord applied(String kept, Instant now) {
+        return new CommandRecord(kind, target, commandId, jobId, State.APPLIED, archiveKey, kept, null, null,
+                claimedAt, now);
     }
 
     /** The job failed: a final FAILED record, or, for a restore already applied, APPLIED with the failure noted. */
     public CommandRecord failed(Failure failure, boolean resumable, Instant now) {
         return new CommandRecord(kind, target, commandId, jobId, resumable ? State.APPLIED : State.FAILED, archiveKey,
-                failure.code().name(), failure.message(), claimedAt, now);
+                keptDatabase, failure.code().name(), failure.message(), claimedAt, now);
     }
 }

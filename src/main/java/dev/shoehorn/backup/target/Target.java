@@ -36,6 +36,7 @@ public final class Target {
     private final Duration socketTimeout;
     private final Duration lockTimeout;
     private final boolean requireSignedCommands;
+    private final String maintenanceDatabase;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -58,7 +59,37 @@ public final class Target {
         this.socketTimeout = positive(name, "socket-timeout", config.socketTimeout());
         this.lockTimeout = positive(name, "lock-timeout", config.lockTimeout());
         this.requireSignedCommands = config.requireSignedCommands();
+        this.maintenanceDatabase = config.maintenanceDatabase();
         password.ifPresent(Redactor::registerSecret);
+    }
+
+    private Target(Target other, String database) {
+        this.name = other.name;
+        this.host = other.host;
+        this.port = other.port;
+        this.database = database;
+        this.user = other.user;
+        this.sslmode = other.sslmode;
+        this.password = other.password;
+        this.passwordFile = other.passwordFile;
+        this.isProtected = other.isProtected;
+        this.restorable = other.restorable;
+        this.migrateCommand = other.migrateCommand;
+        this.allowedSources = other.allowedSources;
+        this.backfill = other.backfill;
+        this.flushCache = other.flushCache;
+        this.socketTimeout = other.socketTimeout;
+        this.lockTimeout = other.lockTimeout;
+        this.requireSignedCommands = other.requireSignedCommands;
+        this.maintenanceDatabase = other.maintenanceDatabase;
+    }
+
+    /**
+     * This target with another database of its server in place of its own, for the tools and
+     * checks that work on a fresh database before it is swapped in.
+     */
+    public Target onDatabase(String otherDatabase) {
+        return new Target(this, otherDatabase);
     }
 
     public String name() {
@@ -133,6 +164,11 @@ public final class Target {
     /** Whether its commands must carry a valid bw-signature (see dev.shoehorn.backup.signing). */
     public boolean requireSignedCommands() {
         return requireSignedCommands;
+    }
+
+    /** The database of the same server for the worker's own sessions (lock, swaps). */
+    public String maintenanceDatabase() {
+        return maintenanceDatabase;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,9 +17,12 @@ import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 
 /**
- * One job per target at a time, across every worker replica: a session-level PostgreSQL advisory
- * lock on the target database itself, held on a connection of its own for the whole job. If the
- * worker dies, PostgreSQL drops the session and with it the lock.
+ * One job per target database at a time, across every worker replica: a session-level PostgreSQL
+ * advisory lock, held on a connection of its own for the whole job. If the worker dies, PostgreSQL
+ * drops the session and with it the lock. The session is on the server's maintenance database, not
+ * on the target's: a swap restore ends every session on the target, and the lock must outlive
+ * that. Advisory locks are per database, so the key names the target's database: targets of one
+ * server do not block each other, and two targets naming the same database share one lock.
  */
 @ApplicationScoped
 public class TargetLock {
@@ -45,12 +49,7 @@ public class TargetLock {
     }
 
     public Held acquire(Target target, String job, Cancellation cancellation) {
-        Connection connection;
-        try {
-            connection = Postgres.connect(target);
-        } catch (SQLException e) {
-            throw unreachable(target, e);
-        }
+        Connection connection = connect(target);
         boolean logged = false;
         try {
             while (!tryLock(connection, target)) {
@@ -70,10 +69,41 @@ public class TargetLock {
         return new Session(connection, target);
     }
 
+    /** The lock if it is free now, for housekeeping that gives way to jobs; empty when a job holds it. */
+    public Optional<Held> tryAcquire(Target target) {
+        Connection connection = connect(target);
+        try {
+            if (tryLock(connection, target)) {
+                return Optional.of(new Session(connection, target));
+            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw unreachable(target, e);
+        }
+        closeQuietly(connection);
+        return Optional.empty();
+    }
+
+    private static Connection connect(Target target) {
+        try {
+            return Postgres.connect(target, target.maintenanceDatabase());
+        } catch (SQLException e) {
+            throw unreachable(target, e);
+        }
+    }
+
+    /**
+     * The lock's second key: the target's database, so that two targets naming one database share
+     * a lock and two databases on one server (one maintenance database) do not.
+     */
+    private static int key(Target target) {
+        return target.database().hashCode();
+    }
+
     private static boolean tryLock(Connection connection, Target target) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement("select pg_try_advisory_lock(?, ?)")) {
             st.setInt(1, NAMESPACE);
-            st.setInt(2, target.name().hashCode());
+            st.setInt(2, key(target));
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
@@ -90,7 +120,7 @@ public class TargetLock {
                     + " where locktype = 'advisory' and granted and pid = pg_backend_pid()"
                     + " and classid = ?::int4::oid and objid = ?::int4::oid and objsubid = 2")) {
                 st.setInt(1, NAMESPACE);
-                st.setInt(2, target.name().hashCode());
+                st.setInt(2, key(target));
                 try (ResultSet rs = st.executeQuery()) {
                     rs.next();
                     if (rs.getInt(1) == 0) {

@@ -102,5 +102,13 @@ public interface TargetsConfig {
          */
         @WithDefault("false")
         boolean requireSignedCommands();
+
+        /**
+         * A database of the same server for the worker's own sessions: the per-target lock, and
+         * creating, renaming and dropping databases in swap mode (which ends every session on the
+         * target).
+         */
+        @WithDefault("postgres")
+        String maintenanceDatabase();
     }
 }

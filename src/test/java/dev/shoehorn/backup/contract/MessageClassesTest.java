@@ -40,6 +40,7 @@ import dev.shoehorn.backup.restore.RestoreCommand;
 import dev.shoehorn.backup.restore.RestoreCommandParser;
 import dev.shoehorn.backup.restore.RestoreConfig;
 import dev.shoehorn.backup.restore.RestoreEvents;
+import dev.shoehorn.backup.restore.RestoreMode;
 import dev.shoehorn.backup.restore.RestoreService;
 import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveRef;
@@ -111,7 +112,10 @@ class MessageClassesTest {
         RestoreService service = restoreService();
         RestoreCommand command = service.admit(restoreParser().parse(bytes(RESTORE_RECORD)));
         RestoreCommand withReason = service.admit(restoreParser().parse(bytes(RESTORE_RECORD.replace("}}",
-                "},\"reason\":\"refresh staging\"}"))));
+                "},\"reason\":\"refresh staging\",\"mode\":\"swap\"}"))));
+        RestoreCommand rollback = service.admit(restoreParser().parse(bytes("{\"commandId\":\""
+                + UUID.randomUUID() + "\",\"target\":\"shoehorn_staging\",\"rollbackOf\":\"0a1b2c3d\","
+                + "\"requestedBy\":\"ops-cli:alice\",\"confirm\":\"shoehorn_staging\"}")));
         String commandId = command.commandId().toString();
         String target = command.target();
         ArchiveRef archive = command.manifest().archive();
@@ -142,17 +146,26 @@ class MessageClassesTest {
                         0, size, 0)),
                 envelope(RESTORE_JOB, commandId, target, 3, new RestoreEvents.Progress(size / 4, size, 25)),
                 envelope(RESTORE_JOB, commandId, target, 4, new RestoreEvents.Verified(archive, size, size, 99)),
-                envelope(RESTORE_JOB, commandId, target, 5, new RestoreEvents.Applied(archive, 58_210)),
+                envelope(RESTORE_JOB, commandId, target, 5, new RestoreEvents.Applied(archive, "single-transaction",
+                        58_210)),
+                envelope(RESTORE_JOB, commandId, target, 5, new RestoreEvents.Applied(archive, "swap", 51_002)),
                 envelope(RESTORE_JOB, commandId, target, 6, new RestoreEvents.Migrated()),
                 envelope(RESTORE_JOB, commandId, target, 7,
                         new RestoreEvents.RlsVerified(command.manifest().rlsTables())),
                 envelope(RESTORE_JOB, commandId, target, 6, new RestoreEvents.RlsVerified(List.of())),
                 envelope(RESTORE_JOB, commandId, target, 8, new RestoreEvents.Completed(command.sourceTarget(),
-                        archive, command.steps(), 61_234)),
-                envelope(RESTORE_JOB, commandId, target, 4, service.failed(Failure.permanent(
+                        archive, command.steps(), "single-transaction", null, null, 61_234)),
+                envelope(RESTORE_JOB, commandId, target, 8, new RestoreEvents.Completed(command.sourceTarget(),
+                        archive, command.steps(), "swap", "shoehorn_staging_before_0a1b2c3d", null, 63_910)),
+                envelope(RESTORE_JOB, commandId, target, 1, service.accepted(rollback)),
+                envelope(RESTORE_JOB, commandId, target, 3, new RestoreEvents.Completed(null, null,
+                        rollback.steps(), "swap", "shoehorn_staging_before_7f3e9a10", "0a1b2c3d", 2_310)),
+                envelope(RESTORE_JOB, commandId, target, 4, service.failed(command, Failure.permanent(
                         ErrorCode.ARCHIVE_CORRUPT, corrupt.message()), 41_877, false)),
-                envelope(RESTORE_JOB, commandId, target, 7, service.failed(Failure.permanent(ErrorCode.RLS_MISSING,
-                        rlsMissing.message()), 60_112, true)),
+                envelope(RESTORE_JOB, commandId, target, 7, service.failed(command, Failure.permanent(
+                        ErrorCode.RLS_MISSING, rlsMissing.message()), 60_112, true)),
+                envelope(RESTORE_JOB, commandId, target, 7, service.failed(withReason, Failure.permanent(
+                        ErrorCode.MIGRATION_FAILED, "the migration command exited with 3"), 58_331, false)),
                 envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.BackfillRequested(RESTORE_JOB,
                         "2026-11-28T03:05:12Z", List.of("documents", "projects"))),
                 envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.BackfillRequested(RESTORE_JOB, null,
@@ -225,7 +238,7 @@ class MessageClassesTest {
         // Given targets that exist, restorable ones, a protected one, and archives that have manifests
         // Then every example of the schema is a restore the worker would run
         RestoreCommand command = restoreService().admit(restoreParser().parse(bytes(record)));
-        assertThat(command.manifest()).isNotNull();
+        assertThat(command.isRollback() ? command.rollbackOf() : Optional.ofNullable(command.manifest())).isPresent();
     }
 
     static Stream<Arguments> restoreCommandMistakes() {
@@ -254,7 +267,8 @@ class MessageClassesTest {
     }
 
     /** Post-restore defaults of a worker, as configured. */
-    private record RestoreDefaults(boolean migrate) implements RestoreConfig {
+    private record RestoreDefaults(boolean migrate, RestoreMode mode, java.time.Duration keepBefore,
+            java.time.Duration sweepInterval) implements RestoreConfig {
     }
 
     static RestoreCommandParser restoreParser() {
@@ -293,8 +307,9 @@ class MessageClassesTest {
                 return Optional.of(manifestOf(archiveKey, folder.substring(folder.lastIndexOf('/') + 1)));
             }
         };
-        return new RestoreService(null, TestCommandConfig.limit(65_536), new RestoreDefaults(false),
-                TestTargets.registry(targets), store, null, null, null);
+        return new RestoreService(null, TestCommandConfig.limit(65_536), new RestoreDefaults(false,
+                RestoreMode.SINGLE_TRANSACTION, java.time.Duration.ofHours(24), java.time.Duration.ofMinutes(15)),
+                TestTargets.registry(targets), store, null, null, null, null);
     }
 
     private static Manifest manifestOf(String key, String source) {

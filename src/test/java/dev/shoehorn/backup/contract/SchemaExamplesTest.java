@@ -135,6 +135,16 @@ class SchemaExamplesTest {
                         c -> c.put("reason", "x".repeat(1001))),
                 mistake("restore command with postRestore that is no object", "restore-command.schema.json",
                         c -> c.put("postRestore", "all")),
+                mistake("restore command in an unknown mode", "restore-command.schema.json",
+                        c -> c.put("mode", "fast")),
+                mistake("rollback that names an archive", "restore-command.schema.json",
+                        c -> c.put("rollbackOf", "0a1b2c3d")),
+                mistake("rollback of something that is no job", "restore-command.schema.json",
+                        c -> rollback(c).put("rollbackOf", "yesterday")),
+                mistake("rollback in single-transaction mode", "restore-command.schema.json",
+                        c -> rollback(c).put("mode", "single-transaction")),
+                mistake("rollback that asks for migrations", "restore-command.schema.json",
+                        c -> ((ObjectNode) rollback(c).get("postRestore")).put("migrate", true)),
                 mistake("event with another specversion", "cloudevent.schema.json", e -> e.put("specversion", "0.3")),
                 mistake("event of a type outside the contract", "cloudevent.schema.json",
                         e -> e.put("type", "dev.shoehorn.backup.exploded")),
@@ -174,6 +184,11 @@ class SchemaExamplesTest {
                         d -> ((ObjectNode) d.get("postRestore")).remove("flushCache")),
                 mistake("restore accepted without requestedBy", "events/restore.accepted.schema.json",
                         d -> d.remove("requestedBy")),
+                mistake("restore accepted in an unknown mode", "events/restore.accepted.schema.json",
+                        d -> d.put("mode", "fast")),
+                mistake("restore accepted of a rollback in single-transaction mode",
+                        "events/restore.accepted.schema.json",
+                        d -> rollback(d).put("mode", "single-transaction")),
                 mistake("restore rejected that claims to be retryable", "events/restore.rejected.schema.json",
                         d -> ((ObjectNode) d.get("error")).put("retryable", true)),
                 mistake("restore rejected with seq 2", "events/restore.rejected.schema.json", d -> d.put("seq", 2)),
@@ -223,6 +238,10 @@ class SchemaExamplesTest {
                 mistake("restore failed without durationMs", "events/restore.failed.schema.json",
                         d -> d.remove("durationMs")),
                 mistake("restore failed without target", "events/restore.failed.schema.json", d -> d.remove("target")),
+                mistake("restore failed with targetChanged that is no boolean", "events/restore.failed.schema.json",
+                        d -> d.put("targetChanged", "no")),
+                mistake("restore completed with a kept database name too long for PostgreSQL",
+                        "events/restore.completed.schema.json", d -> d.put("keptDatabase", "x".repeat(64))),
                 mistake("backfill requested without restoreJobId", "events/backfill.requested.schema.json",
                         d -> d.remove("restoreJobId")),
                 mistake("backfill requested with a restoreJobId that is no UUID",
@@ -354,6 +373,13 @@ class SchemaExamplesTest {
         ObjectNode document = firstExample(file);
         change.accept(document);
         return Arguments.of(name, file, document);
+    }
+
+    /** The example made a rollback: no archive, no source, the job whose swap it undoes. */
+    private static ObjectNode rollback(ObjectNode example) {
+        example.remove("archive");
+        example.remove("sourceTarget");
+        return example.put("rollbackOf", "0a1b2c3d");
     }
 
     private static ObjectNode firstExample(String file) {

@@ -38,10 +38,25 @@ public final class Commands implements AutoCloseable {
     /** A restore command that may ask for the target's migrations. */
     public static String restore(String commandId, String target, String sourceTarget, String archive,
             String confirm, boolean migrate) {
+        return restore(commandId, target, sourceTarget, archive, confirm, migrate, null);
+    }
+
+    /** A restore command in a given mode ({@code swap}, {@code single-transaction}; null: the worker's default). */
+    public static String restore(String commandId, String target, String sourceTarget, String archive,
+            String confirm, boolean migrate, String mode) {
         return "{\"commandId\":\"" + commandId + "\",\"target\":\"" + target + "\",\"sourceTarget\":\""
                 + sourceTarget + "\",\"archive\":\"" + archive + "\",\"requestedBy\":\"it:tester\""
                 + (confirm == null ? "" : ",\"confirm\":\"" + confirm + "\"")
+                + (mode == null ? "" : ",\"mode\":\"" + mode + "\"")
                 + ",\"postRestore\":{\"migrate\":" + migrate + ",\"backfill\":false,\"flushCache\":false}}";
+    }
+
+    /** A rollback of the swap of the restore job {@code rollbackOf}; {@code confirm} may be null. */
+    public static String rollback(String commandId, String target, String rollbackOf, String confirm) {
+        return "{\"commandId\":\"" + commandId + "\",\"target\":\"" + target + "\",\"rollbackOf\":\""
+                + rollbackOf + "\",\"requestedBy\":\"it:tester\""
+                + (confirm == null ? "" : ",\"confirm\":\"" + confirm + "\"")
+                + ",\"postRestore\":{\"backfill\":false,\"flushCache\":false}}";
     }
 
     public static String newCommandId() {

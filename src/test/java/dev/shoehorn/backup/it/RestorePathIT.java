@@ -18,12 +18,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.shoehorn.backup.contract.ContractSchemas;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The restore path end to end: an archive of one database restored into another, verified. */
@@ -39,6 +37,7 @@ class RestorePathIT {
     private static S3Client s3;
     /** The archive of the source all restores use. */
     private static String archiveKey;
+    private static ArchiveCopies copies;
 
     @BeforeAll
     static void backUpTheSource() {
@@ -51,6 +50,7 @@ class RestorePathIT {
         List<JsonNode> backup = events.awaitJobEnd(commandId);
         assertThat(Events.types(backup)).last().isEqualTo("dev.shoehorn.backup.completed");
         archiveKey = backup.get(backup.size() - 1).path("data").path("archive").path("key").asText();
+        copies = new ArchiveCopies(s3, archiveKey);
     }
 
     @AfterAll
@@ -91,15 +91,17 @@ class RestorePathIT {
     void aTamperedArchiveFailsAndLeavesTheTargetAsItWas() throws Exception {
         // Given a target holding data, and an archive whose bytes no longer match its manifest
         Map<String, String> before = DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB);
-        byte[] dump = archiveBytes();
+        byte[] dump = copies.bytes();
         dump[dump.length / 2] ^= 0x5A;
-        String tampered = copyWithManifest(dump, "20000101_000001");
+        String tampered = copies.copy(dump, "20000101_000001");
 
         // When it is restored
         List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, tampered, null);
 
-        // Then the restore fails as corrupt and the target is untouched
-        assertFailed(job, "ARCHIVE_CORRUPT");
+        // Then the restore fails as corrupt and the target is untouched, as the event says
+        JsonNode failed = assertFailed(job, "ARCHIVE_CORRUPT");
+        assertThat(failed.path("data").path("targetChanged").isBoolean()).isTrue();
+        assertThat(failed.path("data").path("targetChanged").asBoolean()).isFalse();
         assertThat(Events.types(job)).doesNotContain("dev.shoehorn.restore.verified", "dev.shoehorn.restore.applied");
         assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB)).isEqualTo(before);
     }
@@ -108,8 +110,8 @@ class RestorePathIT {
     @Order(3)
     void aTruncatedArchiveFailsAndLeavesTheTargetAsItWas() throws Exception {
         Map<String, String> before = DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB);
-        byte[] dump = archiveBytes();
-        String truncated = copyWithManifest(Arrays.copyOf(dump, dump.length - 1000), "20000101_000002");
+        byte[] dump = copies.bytes();
+        String truncated = copies.copy(Arrays.copyOf(dump, dump.length - 1000), "20000101_000002");
 
         List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, truncated, null);
 
@@ -222,15 +224,17 @@ class RestorePathIT {
     @Order(9)
     void aTableThatLostRowLevelSecurityFailsTheJobNamingIt() throws Exception {
         // Given an archive whose manifest says a table had row-level security that the restored one lacks
-        String key = copyWithManifest(archiveBytes(), "20000101_000003",
+        String key = copies.copy(copies.bytes(), "20000101_000003",
                 m -> m.withArray("rlsTables").add("public.schema_migrations"));
 
         // When it is restored
         List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, key, null);
 
-        // Then the check fails and names the table
+        // Then the check fails and names the table, and the event says that the archive stays applied
         JsonNode failed = assertFailed(job, "RLS_MISSING");
         assertThat(failed.path("data").path("error").path("message").asText()).contains("public.schema_migrations");
+        assertThat(failed.path("data").path("targetChanged").asBoolean()).isTrue();
+        assertThat(failed.path("data").path("mode").asText()).isEqualTo("single-transaction");
         assertThat(Events.types(job)).contains("dev.shoehorn.restore.applied").doesNotContain(
                 "dev.shoehorn.restore.rls-verified");
     }
@@ -316,28 +320,6 @@ class RestorePathIT {
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    private static byte[] archiveBytes() {
-        return s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET).key(archiveKey)).asByteArray();
-    }
-
-    /** Stores {@code dump} as another archive of the source, with the original archive's manifest. */
-    private static String copyWithManifest(byte[] dump, String stamp) throws Exception {
-        return copyWithManifest(dump, stamp, m -> { });
-    }
-
-    private static String copyWithManifest(byte[] dump, String stamp, java.util.function.Consumer<ObjectNode> edit)
-            throws Exception {
-        String key = WorkerStack.PREFIX + "/" + WorkerStack.SOURCE + "/" + WorkerStack.SOURCE + "_" + stamp + ".dump";
-        ObjectNode manifest = (ObjectNode) JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET)
-                .key(archiveKey + ".manifest.json")).asByteArray());
-        manifest.put("archiveKey", key);
-        edit.accept(manifest);
-        s3.putObject(b -> b.bucket(WorkerStack.BUCKET).key(key), RequestBody.fromBytes(dump));
-        s3.putObject(b -> b.bucket(WorkerStack.BUCKET).key(key + ".manifest.json"),
-                RequestBody.fromBytes(JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8)));
-        return key;
     }
 
     private static void sql(String database, String statements) throws Exception {

@@ -91,13 +91,16 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
     public static final java.nio.file.Path MIGRATION_BLOCKED = java.nio.file.Path.of("target", "it-scripts",
             "migration-blocked").toAbsolutePath();
 
-    /** A migration that records it ran, after checking it got the connection the way the worker promises. */
+    /**
+     * A migration that records it ran, and the database's setting app.stage it saw, after checking
+     * it got the connection the way the worker promises.
+     */
     private static final String MIGRATE_OK = "#!/bin/sh\nset -e\n"
             + "[ ! -e '" + MIGRATION_BLOCKED + "' ] || { echo 'migration 7 blocked' >&2; exit 4; }\n"
             + "[ -z \"$PGPASSWORD\" ] || { echo 'PGPASSWORD must not be set' >&2; exit 9; }\n"
             + "[ -f \"$PGPASSFILE\" ] || { echo 'no PGPASSFILE' >&2; exit 8; }\n"
-            + "psql -v ON_ERROR_STOP=1 -q -c 'CREATE TABLE IF NOT EXISTS migrated (at timestamptz DEFAULT now());"
-            + " INSERT INTO migrated DEFAULT VALUES'\n";
+            + "psql -v ON_ERROR_STOP=1 -q -c 'CREATE TABLE IF NOT EXISTS migrated (at timestamptz DEFAULT now(),"
+            + " stage text DEFAULT current_setting($$app.stage$$, true)); INSERT INTO migrated DEFAULT VALUES'\n";
     private static final String MIGRATE_FAIL = "#!/bin/sh\necho 'migration 42 failed: column exists' >&2\nexit 3\n";
 
     private static String script(String name, String body) {
