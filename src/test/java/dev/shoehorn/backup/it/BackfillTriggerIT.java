@@ -300,7 +300,8 @@ class BackfillTriggerIT {
     @Test
     @Order(100)
     void theTokenIsInNoEventAndNoLogLine() throws IOException {
-        // Given every event on the progress topic and every log line of the runs above
+        // Given a backfill that completed and one refused, and every event and log line so far
+        aBackfillOfEachOutcome();
         List<String> texts = new ArrayList<>();
         events.tail().records().forEach(r -> texts.add(new String(r.value(), StandardCharsets.UTF_8)));
         texts.addAll(workerLog());
@@ -310,6 +311,17 @@ class BackfillTriggerIT {
         assertThat(texts).isNotEmpty()
                 .noneMatch(t -> t.contains(SearchApiStandIn.TOKEN))
                 .noneMatch(t -> t.contains(ReactionsProfile.CONFIG_TOKEN));
+    }
+
+    /** One backfill that completes and one the search API refuses: every event type of the reaction. */
+    private void aBackfillOfEachOutcome() {
+        String completed = newRestoreJob();
+        publishRestoreCompleted(completed, Commands.newCommandId(), true);
+        awaitReactionEnd(completed);
+        SearchApiStandIn.answerBackfill(new Answer(401, "{\"error\":\"unauthorized\"}"));
+        String refused = newRestoreJob();
+        publishRestoreCompleted(refused, Commands.newCommandId(), true);
+        assertThat(Events.types(awaitReactionEnd(refused))).last().isEqualTo("dev.shoehorn.backfill.failed");
     }
 
     private String newRestoreJob() {
@@ -342,6 +354,7 @@ class BackfillTriggerIT {
     @Test
     @Order(99)
     void everyBackfillEventMatchesTheContractSchemas() {
+        aBackfillOfEachOutcome();
         Events.ContractCheck check = events.checkContract("dev.shoehorn.backfill.");
 
         assertThat(check.events()).isPositive();
