@@ -22,8 +22,9 @@ class TargetLockIT {
 
     private static final LocalPostgres PG = LocalPostgres.fromEnvironment();
 
-    private final Target target = new Target("lock-it-" + UUID.randomUUID().toString().substring(0, 8),
-            TestTargets.config("postgres", Optional.empty()));
+    /** The lock lives on the maintenance database, keyed by the target's database, which need not exist here. */
+    private final Target target = new Target("lock-it", TestTargets.config("lock_it_"
+            + UUID.randomUUID().toString().substring(0, 8), Optional.empty()));
     private final TargetLock locks = new TargetLock();
 
     @Test
@@ -54,7 +55,7 @@ class TargetLockIT {
         try (Connection admin = PG.connect("postgres"); PreparedStatement st = admin.prepareStatement(
                 "select pg_terminate_backend(pid, 5000) from pg_locks where locktype = 'advisory' and granted"
                         + " and objid = ?::int4::oid and objsubid = 2")) {
-            st.setInt(1, target.name().hashCode());
+            st.setInt(1, target.database().hashCode());
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() && rs.getBoolean(1) && !rs.next();
             }
