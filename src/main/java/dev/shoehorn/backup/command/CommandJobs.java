@@ -95,6 +95,7 @@ public class CommandJobs {
         }
         CommandRecord claim = ledger.claim(kind.name(), command, found, events, cancellation);
         CommandJob job = new CommandJob(target, events, cancellation, lock, found, claim, ledger, faults, started);
+        faults.at(Faults.BEFORE_WORK);
         String archive;
         try {
             archive = attempts.run(events, cancellation, attempt -> kind.work(command, job));

@@ -11,13 +11,17 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Crash points for the tests of the crash guarantees (docs/reliability.md): with
- * {@code backup.faults.halt-at=<point>} the worker halts, as a SIGKILL would stop it, the first time
- * a job reaches that point. Never set in production; the start-up log says when it is.
+ * Fault hooks for the tests of the crash guarantees (docs/reliability.md): with
+ * {@code backup.faults.halt-at=<point>} the worker halts, as a SIGKILL would stop it, when a job
+ * reaches that point; with {@code backup.faults.throw-at=<point>} the job throws there something
+ * that no step of it catches, as a bug would. Never set in production; the start-up log says when
+ * one is.
  */
 @ApplicationScoped
 public class Faults {
 
+    /** Before the kind's work starts, under the target's lock. */
+    public static final String BEFORE_WORK = "before-work";
     /** After the manifest (the commit point of a backup) is written. */
     public static final String AFTER_MANIFEST = "after-manifest";
     /** After a restore's archive is applied to the target and that is recorded. */
@@ -30,19 +34,33 @@ public class Faults {
     private static final Logger LOG = Logger.getLogger(Faults.class);
 
     private final Optional<String> haltAt;
+    private final Optional<String> throwAt;
 
-    public Faults(@ConfigProperty(name = "backup.faults.halt-at") Optional<String> haltAt) {
+    public Faults(@ConfigProperty(name = "backup.faults.halt-at") Optional<String> haltAt,
+            @ConfigProperty(name = "backup.faults.throw-at") Optional<String> throwAt) {
         this.haltAt = haltAt.filter(p -> !p.isBlank());
+        this.throwAt = throwAt.filter(p -> !p.isBlank());
     }
 
     void onStart(@Observes StartupEvent start) {
         haltAt.ifPresent(p -> LOG.warnf("stage=faults haltAt=%s msg=\"test crash point armed\"", p));
+        throwAt.ifPresent(p -> LOG.warnf("stage=faults throwAt=%s msg=\"test fault armed\"", p));
     }
 
     public void at(String point) {
-        if (haltAt.isPresent() && haltAt.get().equals(point)) {
+        if (haltAt.filter(point::equals).isPresent()) {
             LOG.warnf("stage=halting point=%s", point);
             Runtime.getRuntime().halt(137);
+        }
+        if (throwAt.filter(point::equals).isPresent()) {
+            throw new InjectedFault(point);
+        }
+    }
+
+    /** An Error, not an exception: it passes every catch of a job's steps, as the worst bug would. */
+    static final class InjectedFault extends Error {
+        InjectedFault(String point) {
+            super("fault injected at " + point);
         }
     }
 }
