@@ -185,6 +185,8 @@ class StreamingUploadTest {
         StreamingUpload upload = new StreamingUpload(s3, "bucket", "huge.dump", "upload-1", 1, 2, uploader,
                 new StorageRetry(FAST, Duration.ZERO), new Cancellation());
         upload.write(new byte[10_000]);
+        // (the last parts go out in the background: wait for them, so that the count below is theirs)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> s3.partCalls() == 10_000);
 
         // When one byte more comes
         JobFailedException failed = catchThrowableOfType(JobFailedException.class, () -> upload.write(new byte[1]));
