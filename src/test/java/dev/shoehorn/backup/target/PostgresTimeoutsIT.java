@@ -33,6 +33,9 @@ class PostgresTimeoutsIT {
 
     private final Target target = new Target("timeouts",
             TestTargets.config(DB).timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    /** A lock timeout well inside the socket timeout, so that the lock timeout is what ends the wait. */
+    private final Target lockBound = new Target("timeouts",
+            TestTargets.config(DB).timeouts(Duration.ofSeconds(15), Duration.ofSeconds(1)));
 
     @BeforeAll
     static void aDatabaseWithATable() throws Exception {
@@ -49,7 +52,7 @@ class PostgresTimeoutsIT {
 
     @Test
     void aJdbcSessionStopsWaitingForALock() throws Exception {
-        try (TableLock lock = TableLock.hold(PG, DB, "t"); Connection c = Postgres.connect(target);
+        try (TableLock lock = TableLock.hold(PG, DB, "t"); Connection c = Postgres.connect(lockBound);
                 Statement st = c.createStatement()) {
             assertThatThrownBy(() -> st.executeQuery("SELECT * FROM t")).isInstanceOf(SQLException.class)
                     .hasMessageContaining("lock timeout");
