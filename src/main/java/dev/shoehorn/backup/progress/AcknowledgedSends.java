@@ -11,6 +11,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import dev.shoehorn.backup.failure.Backoff;
@@ -25,8 +26,9 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  * Sends a record and returns only once the broker has acknowledged it, however long the broker is
  * away: events and dead letters are never given up while the worker runs. The producer retries by
  * itself within its delivery timeout (idempotent, so without duplicates); a send it gives up on is
- * made again after a pause. Only a stopping worker ends the wait, with
- * {@link EventsStoppedException}, so that the record being handled stays uncommitted.
+ * made again after a pause. Only a stopping worker ends the wait (after half its shutdown grace for
+ * a send in hand), with {@link EventsStoppedException}, so that the record being handled stays
+ * uncommitted.
  */
 @ApplicationScoped
 public class AcknowledgedSends {
@@ -35,10 +37,19 @@ public class AcknowledgedSends {
     private static final long CHECK_MILLIS = 500;
 
     private final Retry retry;
+    /** How long a send in hand may still wait for its acknowledgement once the worker is stopping. */
+    private final Duration stoppingGrace;
     private volatile boolean stopping;
+    private volatile long stoppingSince;
 
-    public AcknowledgedSends(ProgressConfig config) {
+    /**
+     * @param shutdownGrace the jobs' grace on shutdown; a send waits for half of it, so that a job's
+     *                      WORKER_STOPPED event still gets out while the broker answers
+     */
+    public AcknowledgedSends(ProgressConfig config,
+            @ConfigProperty(name = "backup.jobs.shutdown-grace", defaultValue = "20s") Duration shutdownGrace) {
         this.retry = Retry.untilStopped(new Backoff(config.retryInitial(), config.retryMax()));
+        this.stoppingGrace = shutdownGrace.dividedBy(2);
     }
 
     public <T> void send(MutinyEmitter<T> emitter, Supplier<Message<T>> message, Retry.Listener onRetry) {
@@ -63,7 +74,7 @@ public class AcknowledgedSends {
                 return null;
             } catch (TimeoutException e) {
                 // still in the producer's hands, which retries by itself: wait on, never send twice
-                if (stopping) {
+                if (stopping && System.nanoTime() - stoppingSince > stoppingGrace.toNanos()) {
                     throw new EventsStoppedException("the worker stopped before the broker acknowledged a record");
                 }
             } catch (ExecutionException e) {
@@ -93,6 +104,7 @@ public class AcknowledgedSends {
 
     /** Before the jobs are cancelled, so that a job stuck on an unreachable broker lets go. */
     void onStop(@Observes @Priority(0) ShutdownEvent event) {
+        stoppingSince = System.nanoTime();
         stopping = true;
     }
 }

@@ -114,9 +114,9 @@ class BackfillTriggerIT {
         assertThat(requested.path("collections")).extracting(JsonNode::asText).containsExactly("projects", "documents");
         assertThat(job.get(1).path("data").path("durationMs").asLong()).isNotNegative();
 
-        // And the record in object storage says it is done
-        assertThat(store.findReaction(BACKFILL, restoreJob)).get()
-                .extracting(ReactionRecord::state).isEqualTo(ReactionRecord.State.COMPLETED);
+        // And the record in object storage says it is done (it is written just after the event)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(store.findReaction(BACKFILL,
+                restoreJob)).get().extracting(ReactionRecord::state).isEqualTo(ReactionRecord.State.COMPLETED));
     }
 
     @Test

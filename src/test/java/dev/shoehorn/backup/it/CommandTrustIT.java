@@ -121,10 +121,11 @@ class CommandTrustIT {
 
         // Then it does not run again: skipped, naming the failed job and its outcome
         List<JsonNode> second = events.awaitJobEnd(commandId, 1);
-        assertThat(Events.types(second)).containsExactly("dev.shoehorn.backup.skipped");
-        assertThat(second.get(0).path("data").path("originalJobId").asText())
-                .isEqualTo(first.get(0).path("data").path("jobId").asText());
-        assertThat(second.get(0).path("data").path("originalOutcome").asText()).isEqualTo("FAILED");
+        assertThat(Events.types(second)).last().isEqualTo("dev.shoehorn.backup.skipped");
+        assertThat(Events.types(second)).doesNotContain("dev.shoehorn.backup.started");
+        JsonNode skipped = second.get(second.size() - 1).path("data");
+        assertThat(skipped.path("originalJobId").asText()).isEqualTo(first.get(0).path("data").path("jobId").asText());
+        assertThat(skipped.path("originalOutcome").asText()).isEqualTo("FAILED");
     }
 
     @Test
@@ -189,10 +190,13 @@ class CommandTrustIT {
         List<JsonNode> second = events.awaitJobEnd(commandId, 1);
 
         // Then it resumes with the remaining steps, never applying the archive again
-        assertThat(Events.types(second)).containsExactly("dev.shoehorn.restore.accepted",
-                "dev.shoehorn.restore.migrated", "dev.shoehorn.restore.rls-verified",
-                "dev.shoehorn.restore.completed");
-        sql(WorkerStack.RESTORE_DB, "DROP TABLE migrated");
+        try {
+            assertThat(Events.types(second)).containsExactly("dev.shoehorn.restore.accepted",
+                    "dev.shoehorn.restore.migrated", "dev.shoehorn.restore.rls-verified",
+                    "dev.shoehorn.restore.completed");
+        } finally {
+            sql(WorkerStack.RESTORE_DB, "DROP TABLE IF EXISTS migrated");
+        }
     }
 
     @Test

@@ -75,9 +75,12 @@ class PostgresTimeoutsIT {
         try (TableLock lock = TableLock.hold(PG, DB, "t");
                 ToolProcess psql = run(List.of("psql", "-X", "-c", "SELECT * FROM t"))) {
 
-            // Then lock_timeout from PGOPTIONS ends its wait
+            // Then its wait ends: by lock_timeout from PGOPTIONS, or by the worker's watcher, which
+            // gives up on a lock wait after the same time (which comes first is a race;
+            // PgEnvironmentTest shows that PGOPTIONS carries the lock timeout)
             assertThat(exitWithin(psql)).isNotZero();
-            assertThat(psql.diagnostics()).contains("canceling statement due to lock timeout");
+            assertThat(psql.diagnostics()).containsAnyOf("canceling statement due to lock timeout",
+                    "canceling statement due to user request");
         }
     }
 
