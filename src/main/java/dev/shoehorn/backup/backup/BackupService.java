@@ -105,21 +105,20 @@ public class BackupService implements CommandKind<BackupCommand> {
      * before it left at most an archive without a manifest, which is removed.
      */
     private Optional<Manifest> committedEarlier(BackupCommand command, CommandJob job) {
-        Optional<String> key = job.record().archiveKey() == null ? Optional.empty()
-                : Optional.of(job.record().archiveKey());
-        if (key.isEmpty()) {
+        String key = job.record().archiveKey();
+        if (key == null) {
             return Optional.empty();
         }
-        Optional<Manifest> manifest = store.manifest(key.get())
+        Optional<Manifest> manifest = store.manifest(key)
                 .filter(m -> m.commandId().equals(command.commandId().toString()));
         if (manifest.isPresent()) {
-            LOG.infof("job=%s target=%s stage=recovered archive=%s", job.events().jobId(), command.target(), key.get());
+            LOG.infof("job=%s target=%s stage=recovered archive=%s", job.events().jobId(), command.target(), key);
             return manifest;
         }
-        if (store.exists(key.get())) {
-            store.delete(key.get());
+        if (store.exists(key)) {
+            store.delete(key);
             LOG.infof("job=%s target=%s stage=incomplete-archive-removed archive=%s", job.events().jobId(),
-                    command.target(), key.get());
+                    command.target(), key);
         }
         return Optional.empty();
     }

@@ -93,19 +93,19 @@ public final class CommandIntake<C extends Command> {
         C command = kind.read(message.getPayload());
         String key = keyOf(record);
         if (!command.target().equals(key)) {
-            throw rejection(command, ErrorCode.KEY_MISMATCH, "the record's key " + (key == null ? "(none)"
+            throw RejectedException.of(command, ErrorCode.KEY_MISMATCH, "the record's key " + (key == null ? "(none)"
                     : "does not equal") + " its target " + command.target()
                     + ": commands are keyed by target so that one database's commands stay in order");
         }
         if (shared.targets().find(command.target()).isEmpty()) {
-            throw rejection(command, ErrorCode.UNKNOWN_TARGET,
+            throw RejectedException.of(command, ErrorCode.UNKNOWN_TARGET,
                     "target " + command.target() + " is not configured in this worker");
         }
         // A signature of the other kind fails here: a signed backup replayed as a restore is refused.
         CommandSignatures.Decision signature = shared.signatures().check(kind.signedKind(), message,
                 command.target(), command.requestedAt());
         if (signature instanceof CommandSignatures.Decision.Refused refused) {
-            throw rejection(command, refused.failure().code(), refused.failure().message());
+            throw RejectedException.of(command, refused.failure().code(), refused.failure().message());
         }
         Instant issued = signature instanceof CommandSignatures.Decision.Signed signed ? signed.requestedAt()
                 : record.getTimestamp();
@@ -119,14 +119,14 @@ public final class CommandIntake<C extends Command> {
                 } catch (RuntimeException e) {
                     // A bug must not stop the partition: the record is refused and kept in the DLQ.
                     LOG.errorf(e, "command=%s stage=intake-error", command.commandId());
-                    throw rejection(command, ErrorCode.INTERNAL,
+                    throw RejectedException.of(command, ErrorCode.INTERNAL,
                             "the worker failed to check this command: " + e.getClass().getSimpleName());
                 }
             }, Retry.THREAD_SLEEP, (attempt, failure, wait) -> LOG.warnf(
                     "command=%s target=%s stage=intake-retry code=%s wait=%s msg=\"%s\"", command.commandId(),
                     command.target(), failure.code(), wait, failure.message()));
         } catch (JobFailedException e) {
-            throw rejection(command, e.failure().code(), e.failure().message());
+            throw RejectedException.of(command, e.failure().code(), e.failure().message());
         }
     }
 
@@ -137,10 +137,6 @@ public final class CommandIntake<C extends Command> {
             return Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes) ? text : null;
         }
         return key == null ? null : key.toString();
-    }
-
-    static RejectedException rejection(Command command, ErrorCode code, String message) {
-        return new RejectedException(new Rejection(code, message, command.commandId().toString(), command.target()));
     }
 
     private CompletionStage<Void> reject(Message<byte[]> message, IncomingKafkaRecordMetadata<?, ?> record,

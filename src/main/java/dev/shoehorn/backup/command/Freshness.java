@@ -28,17 +28,17 @@ public final class Freshness {
     public void check(Command command, Instant issued, Duration maxAge, String kind) {
         Instant now = clock.instant();
         if (issued == null || issued.toEpochMilli() < 0) {
-            throw CommandIntake.rejection(command, ErrorCode.EXPIRED,
+            throw RejectedException.of(command, ErrorCode.EXPIRED,
                     "the record carries no timestamp, so its age cannot be told");
         }
         Duration age = Duration.between(issued, now);
         if (age.compareTo(maxAge) > 0) {
-            throw CommandIntake.rejection(command, ErrorCode.EXPIRED, "the command was issued at " + issued + ", "
+            throw RejectedException.of(command, ErrorCode.EXPIRED, "the command was issued at " + issued + ", "
                     + age.toMinutes() + " min ago, more than backup.commands." + kind + "-max-age=" + maxAge
                     + "; publish a new command (with a new commandId) to run it now");
         }
         if (age.negated().compareTo(clockSkew) > 0) {
-            throw CommandIntake.rejection(command, ErrorCode.INVALID_FIELD, "the command was issued at " + issued
+            throw RejectedException.of(command, ErrorCode.INVALID_FIELD, "the command was issued at " + issued
                     + ", later than now plus backup.commands.clock-skew=" + clockSkew);
         }
     }

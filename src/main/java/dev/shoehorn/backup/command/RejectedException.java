@@ -1,5 +1,7 @@
 package dev.shoehorn.backup.command;
 
+import dev.shoehorn.backup.failure.ErrorCode;
+
 /** Thrown while reading a command record; carries the rejection to the parser's caller. */
 public final class RejectedException extends RuntimeException {
 
@@ -8,6 +10,12 @@ public final class RejectedException extends RuntimeException {
     public RejectedException(Rejection rejection) {
         super(rejection.code() + ": " + rejection.message(), null, false, false);
         this.rejection = rejection;
+    }
+
+    /** The refusal of a command read whole: its commandId and target are known to be valid. */
+    public static RejectedException of(Command command, ErrorCode code, String message) {
+        return new RejectedException(new Rejection(code, message, command.commandId().toString(),
+                command.target()));
     }
 
     public Rejection rejection() {

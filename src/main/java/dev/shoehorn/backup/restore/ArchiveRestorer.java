@@ -57,11 +57,10 @@ public class ArchiveRestorer {
     }
 
     /**
-     * Restores the command's archive into {@code into}: over the target's content in one
-     * transaction, or into an empty database beside it ({@code mode}).
+     * Restores the command's archive into {@code target}'s database: over its content in one
+     * transaction, or, in swap mode, into the empty database beside the target that it names.
      */
-    public void restore(RestoreCommand command, CommandJob job, Target into, RestoreMode mode) {
-        Target target = into;
+    public void restore(RestoreCommand command, CommandJob job, Target target, RestoreMode mode) {
         JobEvents events = job.events();
         Cancellation cancellation = job.cancellation();
         Manifest manifest = command.manifest();

@@ -10,7 +10,6 @@ import dev.shoehorn.backup.command.CommandConfig;
 import dev.shoehorn.backup.command.CommandEvents;
 import dev.shoehorn.backup.command.CommandJob;
 import dev.shoehorn.backup.command.CommandKind;
-import dev.shoehorn.backup.command.Rejection;
 import dev.shoehorn.backup.command.RejectedException;
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.ErrorInfo;
@@ -82,18 +81,18 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     public RestoreCommand admit(RestoreCommand command) {
         Target target = targets.find(command.target()).orElseThrow();
         if (!target.restorable()) {
-            throw reject(command, ErrorCode.NOT_RESTORABLE, "target " + target.name() + " is not restorable");
+            throw RejectedException.of(command, ErrorCode.NOT_RESTORABLE, "target " + target.name() + " is not restorable");
         }
         if (target.isProtected() && !command.confirm().filter(target.name()::equals).isPresent()) {
-            throw reject(command, ErrorCode.CONFIRMATION_REQUIRED,
+            throw RejectedException.of(command, ErrorCode.CONFIRMATION_REQUIRED,
                     "target " + target.name() + " is protected: confirm must equal its name");
         }
         if (targets.find(command.sourceTarget()).isEmpty()) {
-            throw reject(command, ErrorCode.UNKNOWN_TARGET,
+            throw RejectedException.of(command, ErrorCode.UNKNOWN_TARGET,
                     "sourceTarget " + command.sourceTarget() + " is not configured in this worker");
         }
         if (!target.allowedSources().contains(command.sourceTarget())) {
-            throw reject(command, ErrorCode.SOURCE_NOT_ALLOWED, "archives of " + command.sourceTarget()
+            throw RejectedException.of(command, ErrorCode.SOURCE_NOT_ALLOWED, "archives of " + command.sourceTarget()
                     + " may not be restored into " + target.name() + " (backup.targets." + target.name()
                     + ".allowed-sources: " + String.join(", ", target.allowedSources()) + ")");
         }
@@ -115,23 +114,19 @@ public class RestoreService implements CommandKind<RestoreCommand> {
         String source = command.sourceTarget();
         String archive = command.archive();
         if (RestoreCommand.LATEST.equals(archive)) {
-            return store.latestManifest(source).orElseThrow(() -> reject(command, ErrorCode.ARCHIVE_NOT_FOUND,
+            return store.latestManifest(source).orElseThrow(() -> RejectedException.of(command, ErrorCode.ARCHIVE_NOT_FOUND,
                     "no complete archive of " + source + " exists"));
         }
         String prefix = store.keys().targetPrefix(source);
         boolean inside = archive.startsWith(prefix) && archive.endsWith(".dump")
                 && archive.indexOf('/', prefix.length()) < 0 && !archive.contains("..") && !archive.contains("//");
         if (!inside) {
-            throw reject(command, ErrorCode.ARCHIVE_NOT_FOUND,
+            throw RejectedException.of(command, ErrorCode.ARCHIVE_NOT_FOUND,
                     "archive must be \"latest\" or a key of a dump directly under " + prefix);
         }
         return store.manifest(archive).filter(m -> m.archiveKey().equals(archive) && m.target().equals(source))
-                .orElseThrow(() -> reject(command, ErrorCode.ARCHIVE_NOT_FOUND, "archive " + archive
+                .orElseThrow(() -> RejectedException.of(command, ErrorCode.ARCHIVE_NOT_FOUND, "archive " + archive
                         + " does not exist or is incomplete (no " + ArchiveKeys.MANIFEST_SUFFIX + ")"));
-    }
-
-    private static RejectedException reject(RestoreCommand command, ErrorCode code, String message) {
-        return new RejectedException(new Rejection(code, message, command.commandId().toString(), command.target()));
     }
 
     @Override
