@@ -212,9 +212,12 @@ class CommandTrustIT {
                 commands.send("backup.commands", WorkerStack.SOURCE, bad);
                 commands.send("backup.commands", WorkerStack.SOURCE, Commands.backup(good, WorkerStack.SOURCE));
 
-                // Then the partition waits: the refused record is not committed without its copy
-                Thread.sleep(4_000);
-                assertThat(events.ofCommand(good)).isEmpty();
+                // Then the worker keeps trying to write the dead letter, and meanwhile the partition
+                // waits: the refused record is not committed without its copy
+                await().atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files
+                        .readString(java.nio.file.Path.of("target/it-worker.log")).contains("stage=dead-letter-retry"));
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                        .until(() -> events.ofCommand(good).isEmpty());
             } finally {
                 maxMessageBytes(admin, null);
             }

@@ -60,8 +60,8 @@ class JobRunnerTest {
         JobRunner.Submitted third = runner.submit("c", c -> JobOutcome.COMPLETED);
 
         // Then it is admitted only once a place is free
-        Thread.sleep(200);
-        assertThat(third.admitted().toCompletableFuture().isDone()).isFalse();
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+                .until(() -> !third.admitted().toCompletableFuture().isDone());
         release.countDown();
         third.admitted().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(runner.queued()).isLessThanOrEqualTo(2);

@@ -143,8 +143,8 @@ class StreamingUploadTest {
         StreamingUpload upload = upload(Duration.ofMinutes(10), job);
         CompletableFuture<Throwable> producer = CompletableFuture.supplyAsync(
                 () -> catchThrowable(() -> upload.write(new byte[10 * PART])));
-        Thread.sleep(300);
-        assertThat(producer).isNotDone();
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !producer.isDone());
 
         // When the job is cancelled
         Failure stopping = Failure.retryable(ErrorCode.WORKER_STOPPED, "the worker is stopping");
