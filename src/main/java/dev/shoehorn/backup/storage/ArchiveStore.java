@@ -196,19 +196,17 @@ public class ArchiveStore {
             }
             throw e;
         }
-        String archiveKey = key.substring(0, key.length() - ArchiveKeys.MANIFEST_SUFFIX.length());
-        if (!target.equals(manifest.target())) {
-            return skipped(target, key, "target-mismatch", " manifestTarget=" + manifest.target());
-        }
-        if (!archiveKey.equals(manifest.archiveKey())) {
-            return skipped(target, key, "archive-key-mismatch", " manifestArchiveKey=" + manifest.archiveKey());
-        }
-        Long stored = sizes.get(archiveKey);
-        if (stored == null) {
-            return skipped(target, key, "archive-missing", "");
-        }
-        if (stored.longValue() != manifest.bytes()) {
-            return skipped(target, key, "size-mismatch", " manifestBytes=" + manifest.bytes() + " archiveBytes=" + stored);
+        Optional<String> problem = ArchiveChecks.problem(target, key, manifest.target(), manifest.archiveKey(),
+                manifest.bytes(), sizes);
+        if (problem.isPresent()) {
+            String detail = switch (problem.get()) {
+                case "target-mismatch" -> " manifestTarget=" + manifest.target();
+                case "archive-key-mismatch" -> " manifestArchiveKey=" + manifest.archiveKey();
+                case "size-mismatch" -> " manifestBytes=" + manifest.bytes() + " archiveBytes="
+                        + sizes.get(ArchiveChecks.archiveKeyOf(key));
+                default -> "";
+            };
+            return skipped(target, key, problem.get(), detail);
         }
         return Optional.of(manifest);
     }

@@ -1,0 +1,207 @@
+package dev.shoehorn.backup.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.shoehorn.backup.storage.ArchiveChecks;
+import dev.shoehorn.backup.storage.ArchiveKeys;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The archives in object storage, read only: a target's folder, listed with each archive's manifest
+ * and whether it is complete ({@link ArchiveChecks}, the worker's own rule), and an archive's bytes.
+ */
+final class ArchiveBrowser implements AutoCloseable {
+
+    /** One archive of a target's folder, newest first in listings. */
+    record Archive(String key, String target, long bytes, Instant lastModified, JsonNode manifest, String problem) {
+
+        boolean complete() {
+            return problem == null;
+        }
+
+        String format() {
+            if (manifest != null && manifest.hasNonNull("format")) {
+                return manifest.path("format").asText();
+            }
+            return key.endsWith(".dump") ? "custom" : key.endsWith(".dump.zst") ? "custom+zstd" : "?";
+        }
+
+        String sha256() {
+            return manifest == null ? null : manifest.path("sha256").asText(null);
+        }
+
+        long manifestBytes() {
+            return manifest == null ? -1 : manifest.path("bytes").asLong(-1);
+        }
+
+        Instant completedAt() {
+            String at = manifest == null ? null : manifest.path("completedAt").asText(null);
+            return at == null ? null : Instant.parse(at);
+        }
+    }
+
+    private final CliSettings.Storage storage;
+    private final ObjectMapper json;
+    private final ArchiveKeys keys;
+    private final S3Client s3;
+
+    ArchiveBrowser(CliSettings.Storage storage, ObjectMapper json) {
+        this.storage = storage;
+        this.json = json;
+        this.keys = new ArchiveKeys(storage.prefix());
+        this.s3 = client(storage);
+    }
+
+    private static S3Client client(CliSettings.Storage storage) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(storage.region()))
+                .forcePathStyle(storage.pathStyle())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        storage.endpoint().ifPresent(builder::endpointOverride);
+        if (storage.accessKeyId().isPresent() && storage.secretAccessKey().isPresent()) {
+            builder.credentialsProvider(StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(storage.accessKeyId().get(), storage.secretAccessKey().get())));
+        } else {
+            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        return builder.build();
+    }
+
+    S3Client s3() {
+        return s3;
+    }
+
+    String bucket() {
+        return storage.bucket();
+    }
+
+    /** Every archive of {@code target}, complete or not, newest first. */
+    List<Archive> list(String target) {
+        return archives(target, false);
+    }
+
+    /** The contract's {@code latest}: the newest complete archive (reads manifests only until it is found). */
+    Optional<Archive> latest(String target) {
+        return archives(target, true).stream().filter(Archive::complete).findFirst();
+    }
+
+    private List<Archive> archives(String target, boolean untilComplete) {
+        Map<String, S3Object> objects = new HashMap<>();
+        try {
+            s3.listObjectsV2Paginator(b -> b.bucket(storage.bucket()).prefix(keys.targetPrefix(target)))
+                    .contents().forEach(o -> objects.put(o.key(), o));
+        } catch (SdkException e) {
+            throw CliException.unreachable("the object store (" + storage + ")", e);
+        }
+        Map<String, Long> sizes = new HashMap<>();
+        objects.forEach((k, o) -> sizes.put(k, o.size()));
+        // the keys' UTC stamps make the lexical order the order in time
+        TreeSet<String> archiveKeys = new TreeSet<>(Comparator.reverseOrder());
+        objects.keySet().forEach(k -> archiveKeys.add(k.endsWith(ArchiveKeys.MANIFEST_SUFFIX) ? ArchiveChecks.archiveKeyOf(k) : k));
+        List<Archive> archives = new ArrayList<>();
+        for (String key : archiveKeys) {
+            Archive archive = archive(target, key, objects, sizes);
+            archives.add(archive);
+            if (untilComplete && archive.complete()) {
+                break;
+            }
+        }
+        return archives;
+    }
+
+    private Archive archive(String target, String key, Map<String, S3Object> objects, Map<String, Long> sizes) {
+        S3Object object = objects.get(key);
+        String manifestKey = ArchiveKeys.manifestOf(key);
+        JsonNode manifest = objects.containsKey(manifestKey) ? readJson(manifestKey).orElse(null) : null;
+        String problem;
+        if (!objects.containsKey(manifestKey)) {
+            problem = "no-manifest";
+        } else if (manifest == null) {
+            problem = "manifest-unreadable";
+        } else {
+            problem = ArchiveChecks.problem(target, manifestKey, manifest.path("target").asText(null),
+                    manifest.path("archiveKey").asText(null), manifest.path("bytes").asLong(-1), sizes).orElse(null);
+        }
+        return new Archive(key, target, object == null ? -1 : object.size(), object == null ? null : object.lastModified(),
+                manifest, problem);
+    }
+
+    /** The archive at {@code key}, as its folder's listing has it. */
+    Optional<Archive> archive(String key) {
+        String target = targetOf(key);
+        return list(target).stream().filter(a -> a.key().equals(key)).findFirst();
+    }
+
+    /** The target whose folder {@code key} is in. */
+    String targetOf(String key) {
+        String rest = key.startsWith(keys.root()) ? key.substring(keys.root().length()) : key;
+        int slash = rest.indexOf('/');
+        if (slash <= 0) {
+            throw new CliException(ExitCode.USAGE, key + " is not an archive key (" + keys.root() + "<target>/<file>)");
+        }
+        return rest.substring(0, slash);
+    }
+
+    /** Targets that have a folder in the store (not the worker's own dot-folders). */
+    List<String> targetsInStore() {
+        List<String> names = new ArrayList<>();
+        try {
+            s3.listObjectsV2Paginator(b -> b.bucket(storage.bucket()).prefix(keys.root()).delimiter("/"))
+                    .commonPrefixes().stream().map(CommonPrefix::prefix)
+                    .map(p -> p.substring(keys.root().length(), p.length() - 1))
+                    .filter(name -> !name.startsWith("."))
+                    .forEach(names::add);
+        } catch (SdkException e) {
+            throw CliException.unreachable("the object store (" + storage + ")", e);
+        }
+        return names;
+    }
+
+    InputStream open(String key) {
+        try {
+            return s3.getObject(b -> b.bucket(storage.bucket()).key(key));
+        } catch (NoSuchKeyException e) {
+            throw new CliException(ExitCode.FAILED, "no object " + key + " in bucket " + storage.bucket());
+        } catch (SdkException e) {
+            throw CliException.unreachable("the object store (" + storage + ")", e);
+        }
+    }
+
+    private Optional<JsonNode> readJson(String key) {
+        try (InputStream in = open(key)) {
+            JsonNode node = json.readTree(in);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.shoehorn.backup.cli;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The CLI's Kafka clients. Readers never join a consumer group (no {@code group.id}, partitions
+ * assigned by hand, nothing committed), so that no command of the CLI can take a partition from a
+ * worker or move a group's offsets.
+ */
+final class KafkaIo {
+
+    /** How long the CLI waits for the broker before it says it is unreachable. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
+
+    private KafkaIo() {
+    }
+
+    static KafkaConsumer<byte[], byte[]> reader(CliSettings settings, String purpose) {
+        return reader(settings, purpose, Map.of());
+    }
+
+    /** As {@link #reader(CliSettings, String)}, with {@code extra} consumer settings. */
+    static KafkaConsumer<byte[], byte[]> reader(CliSettings settings, String purpose, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(settings.kafka());
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "backup-worker-cli-" + purpose);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ANSWER_TIMEOUT.toMillis());
+        config.putAll(extra);
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    static KafkaProducer<String, byte[]> writer(CliSettings settings) {
+        Map<String, Object> config = new HashMap<>(settings.kafka());
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "backup-worker-cli");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) ANSWER_TIMEOUT.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ANSWER_TIMEOUT.toMillis() * 2);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ANSWER_TIMEOUT.toMillis());
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Every partition of {@code topic}; unreachable when the broker does not answer. */
+    static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        List<PartitionInfo> infos;
+        try {
+            infos = consumer.partitionsFor(topic, ANSWER_TIMEOUT);
+        } catch (KafkaException e) {
+            throw CliException.unreachable("Kafka", e);
+        }
+        if (infos == null || infos.isEmpty()) {
+            throw new CliException(ExitCode.UNREACHABLE, "topic " + topic + " not found: is this the right cluster?");
+        }
+        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).sorted(
+                java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+    }
+}
