@@ -3,9 +3,12 @@ package dev.shoehorn.backup.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -140,6 +143,39 @@ public class ArchiveStore {
             return conditional.put(key, body, "application/json");
         } catch (RuntimeException e) {
             throw StorageFailures.of("writing " + key, e);
+        }
+    }
+
+    /**
+     * Writes the file under {@code key}, with user metadata, unless an object is there already (the
+     * event archive's segments: whichever replica writes one first, its copy stands).
+     */
+    public PutIfAbsent putFileIfAbsent(String key, Path file, String contentType, Map<String, String> metadata) {
+        try {
+            return conditional.put(key, () -> RequestBody.fromFile(file), contentType, metadata);
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("writing " + key, e);
+        }
+    }
+
+    /** The keys under {@code prefix}, in the store's (lexical) order. */
+    public List<String> keysUnder(String prefix) {
+        try {
+            List<String> keys = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(prefix)).contents()
+                    .forEach(o -> keys.add(o.key()));
+            return keys;
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("listing " + prefix, e);
+        }
+    }
+
+    /** The user metadata of the object at {@code key}. */
+    public Map<String, String> metadata(String key) {
+        try {
+            return s3.headObject(b -> b.bucket(config.bucket()).key(key)).metadata();
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("reading the metadata of " + key, e);
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.shoehorn.backup.storage;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
@@ -53,15 +55,21 @@ final class ConditionalWrites {
 
     /** Writes {@code body} under {@code key} unless an object is there; S3 errors are thrown as they come. */
     PutIfAbsent put(String key, byte[] body, String contentType) {
+        return put(key, () -> RequestBody.fromBytes(body), contentType, Map.of());
+    }
+
+    /** As {@link #put(String, byte[], String)}, for a body made anew for each request, with user metadata. */
+    PutIfAbsent put(String key, Supplier<RequestBody> body, String contentType, Map<String, String> metadata) {
         if (!supported()) {
             if (exists.test(key)) {
                 return PutIfAbsent.ALREADY_EXISTS;
             }
-            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(body));
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).metadata(metadata), body.get());
             return PutIfAbsent.CREATED;
         }
         try {
-            putIfNoneMatch(key, body, contentType);
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).metadata(metadata).ifNoneMatch("*"),
+                    body.get());
             return PutIfAbsent.CREATED;
         } catch (AwsServiceException e) {
             if (refusedAsExisting(e)) {

@@ -40,8 +40,11 @@ public final class LocalKafka implements AutoCloseable {
         this.restartable = restartable;
     }
 
-    /** What a broker needs to come back as itself: its ports, cluster id and log directory. */
-    private record Restartable(int port, int controllerPort, String clusterId, Path logDir) {
+    /**
+     * What a broker needs to come back as itself: its ports, cluster id and log directory, and
+     * whether that directory outlives the broker.
+     */
+    private record Restartable(int port, int controllerPort, String clusterId, Path logDir, boolean kept) {
 
         EmbeddedKafkaBroker broker() {
             return new EmbeddedKafkaBroker()
@@ -77,7 +80,27 @@ public final class LocalKafka implements AutoCloseable {
         try {
             Restartable config = new Restartable(Ports.free(), Ports.free(),
                     org.apache.kafka.common.Uuid.randomUuid().toString(),
-                    Files.createTempDirectory("bw-kafka-"));
+                    Files.createTempDirectory("bw-kafka-"), false);
+            return new LocalKafka(config.broker().start(), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a broker on {@code 127.0.0.1:port} whose data is kept in {@code dir} across runs, as the
+     * local S3 server's is: the progress topic and the event archive made from it stay in step.
+     */
+    public static LocalKafka startKept(int port, Path dir) {
+        Ports.requireFree("Kafka", port);
+        try {
+            Files.createDirectories(dir);
+            Path idFile = dir.resolve("cluster.id");
+            if (!Files.exists(idFile)) {
+                Files.writeString(idFile, org.apache.kafka.common.Uuid.randomUuid().toString());
+            }
+            Restartable config = new Restartable(port, Ports.free(), Files.readString(idFile).trim(),
+                    dir.resolve("logs"), true);
             return new LocalKafka(config.broker().start(), config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -140,13 +163,13 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    /** Stops the broker and deletes its log directories. */
+    /** Stops the broker and deletes its log directories, unless they are kept. */
     @Override
     public synchronized void close() {
         if (broker.isRunning()) {
             broker.close();
         }
-        if (restartable != null) {
+        if (restartable != null && !restartable.kept()) {
             deleteTree(restartable.logDir());
         }
     }

@@ -89,7 +89,7 @@ public final class LocalStackMain {
                     + e.getMessage(), e);
         }
 
-        kafka = LocalKafka.start(settings.kafkaPort());
+        kafka = LocalKafka.startKept(settings.kafkaPort(), settings.dataDir().resolve("kafka"));
         kafka.createTopics(TOPICS);
         s3 = LocalS3.start(settings.s3Port(), settings.s3DataDir(), settings.accessKey(), settings.secretKey(),
                 UnaryOperator.identity());
@@ -104,6 +104,7 @@ public final class LocalStackMain {
         out.println("  s3           " + s3.endpoint() + "  bucket " + settings.bucket() + ", prefix "
                 + settings.prefix() + ", region " + settings.region() + ", path-style, key " + settings.accessKey());
         out.println("  s3 data      " + settings.s3DataDir() + " (kept across restarts)");
+        out.println("  kafka data   " + settings.dataDir().resolve("kafka") + " (kept across restarts)");
         out.println("  http         http://127.0.0.1:" + settings.httpPort() + "/q/health, /q/metrics");
         out.println("  backfill     " + backfill.api() + "/api/v1/admin/backfill (stand-in of the search API)");
         out.println("  redis        " + settings.redis() + (cacheReachable ? " (cache flush after restores)"
