@@ -14,12 +14,12 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * {@link StorageConfig} from the given {@code backup.storage.*} keys and the mapping's own defaults,
  * read the way Quarkus reads them, for tests without a running application.
  */
-final class TestStorageConfig {
+public final class TestStorageConfig {
 
     private TestStorageConfig() {
     }
 
-    static StorageConfig of(Map<String, String> keys) {
+    public static StorageConfig of(Map<String, String> keys) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(StorageConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())

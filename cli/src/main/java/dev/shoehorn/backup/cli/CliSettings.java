@@ -37,6 +37,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * @param publicKeys trusted public keys by key id, to check events' signatures
  * @param targets the configured targets' names
  * @param pgBinDirs where to look for {@code pg_restore} before the PATH
+ * @param answerTimeout how long Kafka and the store may take to answer ({@code backup.cli.timeout})
  */
 public record CliSettings(
         String profile,
@@ -50,7 +51,8 @@ public record CliSettings(
         Optional<String> privateKey,
         Map<String, String> publicKeys,
         Set<String> targets,
-        Optional<String> pgBinDirs) {
+        Optional<String> pgBinDirs,
+        java.time.Duration answerTimeout) {
 
     /** The object store, as {@code backup.storage.*} describes it. */
     public record Storage(Optional<URI> endpoint, String region, String bucket, String prefix, boolean pathStyle,
@@ -115,7 +117,8 @@ public record CliSettings(
                 optional(config, "backup.signing.private-key"),
                 prefixed(config, "backup.signing.public-keys."),
                 targets(config),
-                optional(config, "backup.pg.bin-dirs"));
+                optional(config, "backup.pg.bin-dirs"),
+                Units.duration(value(config, "backup.cli.timeout", "15s")));
     }
 
     private static String value(SmallRyeConfig config, String key, String defaultValue) {

@@ -48,7 +48,7 @@ final class CommandPublisher {
         signer.ifPresent(s -> record.headers().add(SignatureHeader.NAME,
                 s.sign(kind, value).getBytes(StandardCharsets.US_ASCII)));
         try (KafkaProducer<String, byte[]> producer = KafkaIo.writer(settings)) {
-            RecordMetadata sent = producer.send(record).get(KafkaIo.ANSWER_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
+            RecordMetadata sent = producer.send(record).get(settings.answerTimeout().toSeconds() * 3, TimeUnit.SECONDS);
             return new Published(commandId, topic, sent.partition(), sent.offset(), signer.map(Signer::keyId));
         } catch (ExecutionException e) {
             throw CliException.unreachable("Kafka", e.getCause());

@@ -30,6 +30,13 @@ public final class Console implements AutoCloseable {
         this.tty = tty;
     }
 
+    /** On a given terminal (a test's, with its own streams and size). */
+    public static Console onTerminal(Terminal terminal, PrintWriter err) {
+        Console console = new Console(terminal.writer(), err, true);
+        console.terminal = terminal;
+        return console;
+    }
+
     /** The process' own: a terminal when standard input and output are one. */
     public static Console system() {
         boolean tty = System.console() != null;

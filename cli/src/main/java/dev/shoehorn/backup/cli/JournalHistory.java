@@ -69,7 +69,7 @@ final class JournalHistory {
         List<Gap> gaps = new ArrayList<>();
         List<PartitionStream> streams = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> probe = KafkaIo.reader(settings, "audit")) {
-            for (TopicPartition partition : KafkaIo.partitions(probe, settings.progressTopic())) {
+            for (TopicPartition partition : KafkaIo.partitions(probe, settings.progressTopic(), settings.answerTimeout())) {
                 streams.add(new PartitionStream(partition, since, until, gaps));
             }
         }
@@ -230,9 +230,9 @@ final class JournalHistory {
             try {
                 List<TopicPartition> one = List.of(partition);
                 live.assign(one);
-                long beginning = live.beginningOffsets(one, KafkaIo.ANSWER_TIMEOUT).get(partition);
-                liveEnd = live.endOffsets(one, KafkaIo.ANSWER_TIMEOUT).get(partition);
-                OffsetAndTimestamp byTime = live.offsetsForTimes(Map.of(partition, sinceMillis), KafkaIo.ANSWER_TIMEOUT)
+                long beginning = live.beginningOffsets(one, settings.answerTimeout()).get(partition);
+                liveEnd = live.endOffsets(one, settings.answerTimeout()).get(partition);
+                OffsetAndTimestamp byTime = live.offsetsForTimes(Map.of(partition, sinceMillis), settings.answerTimeout())
                         .get(partition);
                 long wanted = byTime == null ? liveEnd : byTime.offset();
                 long start = lastArchived >= 0 ? Math.max(lastArchived + 1, wanted) : wanted;

@@ -27,11 +27,14 @@ final class JournalTail implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
     private final ObjectMapper json;
+    private final Duration timeout;
 
-    private JournalTail(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, ObjectMapper json) {
+    private JournalTail(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, ObjectMapper json,
+            Duration timeout) {
         this.consumer = consumer;
         this.partitions = partitions;
         this.json = json;
+        this.timeout = timeout;
     }
 
     /** Positioned at the current end of every partition: only what is sent from now on is read. */
@@ -47,20 +50,21 @@ final class JournalTail implements AutoCloseable {
     private static JournalTail from(CliSettings settings, ObjectMapper json, String purpose, Instant since) {
         KafkaConsumer<byte[], byte[]> consumer = KafkaIo.reader(settings, purpose);
         try {
-            List<TopicPartition> partitions = KafkaIo.partitions(consumer, settings.progressTopic());
+            Duration timeout = settings.answerTimeout();
+            List<TopicPartition> partitions = KafkaIo.partitions(consumer, settings.progressTopic(), timeout);
             consumer.assign(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaIo.ANSWER_TIMEOUT);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
             Map<TopicPartition, OffsetAndTimestamp> starts = Map.of();
             if (since != null) {
                 Map<TopicPartition, Long> times = new HashMap<>();
                 partitions.forEach(p -> times.put(p, since.toEpochMilli()));
-                starts = consumer.offsetsForTimes(times, KafkaIo.ANSWER_TIMEOUT);
+                starts = consumer.offsetsForTimes(times, timeout);
             }
             for (TopicPartition p : partitions) {
                 OffsetAndTimestamp start = starts.get(p);
                 consumer.seek(p, start == null ? ends.get(p) : start.offset());
             }
-            return new JournalTail(consumer, partitions, json);
+            return new JournalTail(consumer, partitions, json, timeout);
         } catch (KafkaException e) {
             consumer.close(Duration.ZERO);
             throw CliException.unreachable("Kafka", e);
@@ -86,7 +90,7 @@ final class JournalTail implements AutoCloseable {
     /** The current end of every partition. */
     Map<TopicPartition, Long> ends() {
         try {
-            return consumer.endOffsets(partitions, KafkaIo.ANSWER_TIMEOUT);
+            return consumer.endOffsets(partitions, timeout);
         } catch (KafkaException e) {
             throw CliException.unreachable("Kafka", e);
         }

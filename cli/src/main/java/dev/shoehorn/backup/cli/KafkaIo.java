@@ -23,9 +23,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class KafkaIo {
 
-    /** How long the CLI waits for the broker before it says it is unreachable. */
-    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
-
     private KafkaIo() {
     }
 
@@ -43,7 +40,7 @@ final class KafkaIo {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ANSWER_TIMEOUT.toMillis());
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.answerTimeout().toMillis());
         config.putAll(extra);
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -53,17 +50,18 @@ final class KafkaIo {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "backup-worker-cli");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) ANSWER_TIMEOUT.toMillis());
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ANSWER_TIMEOUT.toMillis() * 2);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ANSWER_TIMEOUT.toMillis());
+        int timeout = (int) settings.answerTimeout().toMillis();
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout * 2);
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Every partition of {@code topic}; unreachable when the broker does not answer. */
-    static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
         List<PartitionInfo> infos;
         try {
-            infos = consumer.partitionsFor(topic, ANSWER_TIMEOUT);
+            infos = consumer.partitionsFor(topic, timeout);
         } catch (KafkaException e) {
             throw CliException.unreachable("Kafka", e);
         }
