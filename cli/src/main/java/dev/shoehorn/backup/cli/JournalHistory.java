@@ -48,7 +48,7 @@ final class JournalHistory {
     }
 
     /** Kept small: audit reads with a bounded heap. */
-    private static final int FETCH_BYTES = 1 << 20;
+    private static final int FETCH_BYTES = 256 << 10;
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final CliSettings settings;
