@@ -217,6 +217,50 @@ public class ArchiveStore {
                 .findFirst();
     }
 
+    /**
+     * The {@code newest} archives of {@code target}, newest first, each complete or not; manifests are
+     * read for those only.
+     */
+    public List<ArchiveSummary> archives(String target, int newest) {
+        Map<String, software.amazon.awssdk.services.s3.model.S3Object> objects = new HashMap<>();
+        try {
+            s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(keys.targetPrefix(target)))
+                    .contents().forEach(o -> objects.put(o.key(), o));
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("listing archives of " + target, e);
+        }
+        Map<String, Long> sizes = new HashMap<>();
+        objects.forEach((k, o) -> sizes.put(k, o.size()));
+        return objects.keySet().stream()
+                .map(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX) ? ArchiveChecks.archiveKeyOf(k) : k)
+                .distinct()
+                .sorted(Comparator.reverseOrder())
+                .limit(newest)
+                .map(key -> summary(target, key, objects.get(key), sizes))
+                .toList();
+    }
+
+    private ArchiveSummary summary(String target, String key, software.amazon.awssdk.services.s3.model.S3Object object,
+            Map<String, Long> sizes) {
+        String manifestKey = ArchiveKeys.manifestOf(key);
+        Optional<Manifest> manifest = Optional.empty();
+        String problem;
+        if (!sizes.containsKey(manifestKey)) {
+            problem = "no-manifest";
+        } else {
+            try {
+                manifest = getJson(manifestKey, Manifest.class);
+            } catch (JobFailedException e) {
+                manifest = Optional.empty();
+            }
+            problem = manifest.isEmpty() ? "manifest-unreadable"
+                    : ArchiveChecks.problem(target, manifestKey, manifest.get().target(), manifest.get().archiveKey(),
+                            manifest.get().bytes(), sizes).orElse(null);
+        }
+        return new ArchiveSummary(key, object == null ? -1 : object.size(), object == null ? null : object.lastModified(),
+                manifest.map(Manifest::sha256).orElse(null), manifest.map(Manifest::completedAt).orElse(null), problem);
+    }
+
     /** The manifest at {@code key} if it holds; the sizes of the folder's objects spare a HEAD per archive. */
     private Optional<Manifest> verifiedManifest(String target, String key, Map<String, Long> sizes) {
         Manifest manifest;

@@ -1,0 +1,111 @@
+package dev.shoehorn.backup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The status page in a real headless browser, fed by a running worker's events. */
+@QuarkusTest
+@QuarkusTestResource(WorkerStack.class)
+class StatusPageIT {
+
+    /** Records every width the running jobs' bars are drawn with, by job, as the page redraws them. */
+    private static final String WATCH_BARS = """
+            window.__bars = {};
+            new MutationObserver(() => {
+              document.querySelectorAll('#running .job').forEach(job => {
+                const width = job.querySelector('.fill').style.width;
+                const seen = window.__bars[job.dataset.job] || (window.__bars[job.dataset.job] = []);
+                if (seen[seen.length - 1] !== width) seen.push(width);
+              });
+            }).observe(document.getElementById('running'), { childList: true, subtree: true, attributes: true });
+            """;
+
+    private static ChromeDriver browser;
+    private static Commands commands;
+
+    @TestHTTPResource("/ui")
+    URL page;
+
+    @BeforeAll
+    static void open() {
+        browser = HeadlessChromium.start();
+        commands = new Commands(WorkerStack.bootstrapServers());
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+        commands.close();
+    }
+
+    @Test
+    void thePageShowsABarMovingAndTheJobEndingLive() throws Exception {
+        // Given the page open, showing the configured targets
+        browser.get(page.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(
+                By.cssSelector("#targets tr[data-target='" + WorkerStack.SOURCE + "']")).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("connection")).getText().equals("live"));
+        ((JavascriptExecutor) browser).executeScript(WATCH_BARS);
+
+        // When a backup runs
+        String commandId = Commands.newCommandId();
+        commands.send("backup.commands", WorkerStack.SOURCE, Commands.backup(commandId, WorkerStack.SOURCE));
+
+        // Then its bar is drawn, moves, and the job lands in the history as completed, without a reload
+        Map<String, String> finished = await().atMost(Duration.ofSeconds(60)).until(this::completedRow, row -> row != null);
+        String jobId = finished.get("job");
+        @SuppressWarnings("unchecked")
+        List<String> widths = (List<String>) ((JavascriptExecutor) browser)
+                .executeScript("return window.__bars[arguments[0]] || [];", jobId);
+        assertThat(widths).as("the widths the bar was drawn with").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(widths.get(widths.size() - 1)).isEqualTo("100%");
+        assertThat(finished.get("text")).contains(WorkerStack.SOURCE, "backup", jobId.substring(0, 8),
+                WorkerStack.PREFIX + "/" + WorkerStack.SOURCE + "/");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(
+                By.cssSelector("#running .job[data-job='" + jobId + "']")).isEmpty());
+        // and the target's last good backup is the new archive
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(
+                By.cssSelector("#targets tr[data-target='" + WorkerStack.SOURCE + "'] .last-good")).getText()
+                .equals(finished.get("archive")));
+        // and nothing the page holds is a secret the worker was given
+        assertThat(browser.getPageSource()).doesNotContain(WorkerStack.S3_SECRET, WorkerStack.PG_PASSWORD);
+
+        Path screenshot = browser.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(screenshot, Path.of("target", "status-page.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The history row of a completed backup of the source target (its job, text and archive), once
+     * there is one; read in one script, as the page redraws its rows with every event.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, String> completedRow() {
+        return (Map<String, String>) ((JavascriptExecutor) browser).executeScript("""
+                const row = [...document.querySelectorAll('#history tr.job')].find(r =>
+                    r.textContent.includes(arguments[0]) && r.querySelector('.outcome.completed'));
+                return row ? { job: row.dataset.job, text: row.innerText, archive: row.children[6].innerText } : null;
+                """, WorkerStack.SOURCE);
+    }
+}
