@@ -35,12 +35,12 @@ final class ProcessStack implements AutoCloseable {
      * @param name what the test is, in the bucket's and databases' names
      * @param targets target name to whether its database starts as the demo database (else empty)
      */
-    private ProcessStack(String name, LocalKafka kafka, Map<String, Boolean> targets) throws Exception {
+    private ProcessStack(String name, LocalKafka kafka, Map<String, Boolean> targets, int partitions) throws Exception {
         this.name = name;
         this.secret = name + "-secret-" + suffix;
         this.kafka = kafka;
-        kafka.createTopics(Map.of("backup.commands", 1, "restore.commands", 1, "backup.progress", 1,
-                "backup.commands.dlq", 1, "restore.commands.dlq", 1));
+        kafka.createTopics(Map.of("backup.commands", partitions, "restore.commands", partitions, "backup.progress",
+                partitions, "backup.commands.dlq", 1, "restore.commands.dlq", 1));
         this.s3 = LocalS3.start(0, null, name, secret, UnaryOperator.identity());
         s3.createBucket(bucket());
         this.databases = new java.util.TreeMap<>();
@@ -58,12 +58,17 @@ final class ProcessStack implements AutoCloseable {
     }
 
     static ProcessStack start(String name, Map<String, Boolean> targets) throws Exception {
-        return new ProcessStack(name, LocalKafka.start(0), targets);
+        return start(name, targets, 1);
+    }
+
+    /** With {@code partitions} partitions of the command and progress topics, for work spread over workers. */
+    static ProcessStack start(String name, Map<String, Boolean> targets, int partitions) throws Exception {
+        return new ProcessStack(name, LocalKafka.start(0), targets, partitions);
     }
 
     /** With a broker that the test can stop and start again. */
     static ProcessStack startRestartable(String name, Map<String, Boolean> targets) throws Exception {
-        return new ProcessStack(name, LocalKafka.startRestartable(), targets);
+        return new ProcessStack(name, LocalKafka.startRestartable(), targets, 1);
     }
 
     LocalKafka kafka() {
