@@ -13,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.shoehorn.backup.command.CommandConfig;
+import dev.shoehorn.backup.eventarchive.EventArchiveConfig;
+import dev.shoehorn.backup.ui.UiConfig;
 import dev.shoehorn.backup.job.JobsConfig;
 import dev.shoehorn.backup.progress.ProgressConfig;
 import dev.shoehorn.backup.reaction.BackfillConfig;
@@ -32,7 +34,7 @@ class ConfigurationDocsTest {
 
     private static final List<Class<?>> MAPPINGS = List.of(CommandConfig.class, JobsConfig.class, ProgressConfig.class,
             StorageConfig.class, PgToolsConfig.class, TargetsConfig.class, RestoreConfig.class, BackfillConfig.class,
-            CacheFlushConfig.class, SigningConfig.class, SignedEventsConfig.class);
+            CacheFlushConfig.class, SigningConfig.class, SignedEventsConfig.class, EventArchiveConfig.class, UiConfig.class);
 
     @Test
     void everyConfigKeyIsInTheReference() throws IOException {
