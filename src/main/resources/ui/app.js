@@ -62,7 +62,7 @@ function renderRunning() {
     const percent = p && p.percent >= 0 ? p.percent : null;
     const fill = el('div', { class: 'fill' });
     fill.style.width = (percent == null ? 0 : percent) + '%';
-    return el('div', { class: 'job', 'data-job': job.jobId },
+    return el('div', { class: 'job', 'data-job': job.jobId, 'data-command': job.commandId || '' },
       el('div', { class: 'title' }, el('strong', {}, job.target || '?'), job.kind,
         el('span', { class: 'stage' }, job.stage), job.requestedBy ? 'asked by ' + job.requestedBy : '',
         job.restoreJobId ? 'after restore ' + job.restoreJobId.slice(0, 8) : ''),
@@ -74,7 +74,7 @@ function renderRunning() {
 
 function renderHistory() {
   const body = document.querySelector('#history tbody');
-  body.replaceChildren(...state.history.map(job => el('tr', { class: 'job', 'data-job': job.jobId },
+  body.replaceChildren(...state.history.map(job => el('tr', { class: 'job', 'data-job': job.jobId, 'data-command': job.commandId || '' },
     el('td', {}, new Date(job.lastAt).toLocaleString()),
     el('td', {}, job.target || ''),
     el('td', {}, job.kind + ' ', el('code', {}, job.jobId.slice(0, 8))),

@@ -46,9 +46,15 @@ public final class JobFolder {
         this.sink = sink;
     }
 
-    /** Adds one event; returns the job as it now stands. */
+    /**
+     * Adds one event; returns the job as it now stands. A second copy of an event (a {@code seq} the
+     * job has had: a send the producer gave up on though it had landed, made again) changes nothing.
+     */
     public JobRecord accept(JournalEvent event) {
         OpenJob job = open.get(event.jobId());
+        if (job != null && job.seen(event)) {
+            return job.record();
+        }
         if (job == null) {
             job = new OpenJob(event);
             open.put(event.jobId(), job);
@@ -117,6 +123,11 @@ public final class JobFolder {
             this.jobId = first.jobId();
             this.kind = first.kind();
             this.firstAt = first.time();
+        }
+
+        boolean seen(JournalEvent event) {
+            long seq = event.data().path("seq").asLong(0);
+            return seq > 0 && seq <= lastSeq;
         }
 
         void add(JournalEvent event) {

@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.jboss.resteasy.reactive.ResponseHeader;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -131,6 +132,8 @@ public class StatusPage {
     @GET
     @Path("api/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @ResponseHeader(name = "Cache-Control", value = "no-store")
+    @ResponseHeader(name = "X-Content-Type-Options", value = "nosniff")
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<ProgressView.Update> events(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         authorize(authorization);

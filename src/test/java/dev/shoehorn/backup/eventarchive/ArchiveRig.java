@@ -8,12 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -50,6 +55,7 @@ public final class ArchiveRig implements AutoCloseable {
     private final ArchiveStore store;
     private final ObjectMapper json = new ObjectMapper();
     private final List<Running> archivers = new ArrayList<>();
+    private final int partitions;
 
     /** An archiver on its thread. */
     public record Running(EventArchiver archiver, Thread thread) {
@@ -60,6 +66,7 @@ public final class ArchiveRig implements AutoCloseable {
     }
 
     public ArchiveRig(int partitions) {
+        this.partitions = partitions;
         kafka = LocalKafka.start(0);
         kafka.createTopics(Map.of(TOPIC, partitions));
         s3Server = LocalS3.start(0, null, KEY, SECRET, UnaryOperator.identity());
@@ -173,6 +180,28 @@ public final class ArchiveRig implements AutoCloseable {
 
     public Map<String, String> metadata(String key) {
         return store.metadata(key);
+    }
+
+    /** The end offset of each partition that holds records. */
+    public Map<TopicPartition, Long> endOffsets() {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> all = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                all.add(new TopicPartition(TOPIC, p));
+            }
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(all));
+            ends.values().removeIf(end -> end == 0);
+            return ends;
+        }
+    }
+
+    /** Per partition with a segment: the offset after its last archived record. */
+    public Map<TopicPartition, Long> archivedUpTo() {
+        Map<TopicPartition, Long> upTo = new HashMap<>();
+        segments().forEach((partition, keys) -> upTo.put(new TopicPartition(TOPIC, partition),
+                Long.parseLong(metadata(keys.get(keys.size() - 1)).get(EventSegments.LAST_OFFSET)) + 1));
+        return upTo;
     }
 
     @Override

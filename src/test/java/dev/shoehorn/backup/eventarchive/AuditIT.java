@@ -18,12 +18,10 @@ import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +32,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.shoehorn.backup.cli.Main;
 import dev.shoehorn.backup.it.CliRun;
-import dev.shoehorn.backup.journal.EventSegments;
 import dev.shoehorn.backup.journal.JournalEvents;
 import dev.shoehorn.backup.target.ChildJvm;
 
@@ -240,34 +237,14 @@ class AuditIT {
     /** Archives what the topic holds, then deletes it from the topic, as retention would. */
     private void archiveAllAndDropFromTheTopic() throws Exception {
         producer.flush();
-        Map<TopicPartition, Long> ends = endOffsets();
+        Map<TopicPartition, Long> ends = rig.endOffsets();
         ArchiveRig.Running archiver = rig.startArchiver(Duration.ofMillis(300), 10_000);
-        await().atMost(Duration.ofMinutes(2)).until(() -> archivedUpTo(ends));
+        await().atMost(Duration.ofMinutes(2)).until(() -> rig.archivedUpTo().equals(ends));
         archiver.stop();
         Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
         ends.forEach((tp, end) -> delete.put(tp, RecordsToDelete.beforeOffset(end)));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", rig.bootstrapServers()))) {
             admin.deleteRecords(delete).all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private boolean archivedUpTo(Map<TopicPartition, Long> ends) {
-        Map<Integer, List<String>> segments = rig.segments();
-        return ends.entrySet().stream().allMatch(e -> {
-            List<String> keys = segments.get(e.getKey().partition());
-            return e.getValue() == 0 || keys != null && Long.parseLong(
-                    rig.metadata(keys.get(keys.size() - 1)).get(EventSegments.LAST_OFFSET)) + 1 == e.getValue();
-        });
-    }
-
-    private Map<TopicPartition, Long> endOffsets() {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                rig.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                partitions.add(new TopicPartition(ArchiveRig.TOPIC, p));
-            }
-            return consumer.endOffsets(partitions);
         }
     }
 }

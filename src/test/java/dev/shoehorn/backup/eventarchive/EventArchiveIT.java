@@ -12,12 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -58,8 +56,8 @@ class EventArchiveIT {
         producer.join();
 
         // Then, once the archive has caught up, each partition's segments hold offsets 0 … end-1, each once, in order
-        Map<TopicPartition, Long> ends = endOffsets();
-        await().atMost(Duration.ofSeconds(60)).until(() -> archivedUpTo().equals(ends));
+        Map<TopicPartition, Long> ends = rig.endOffsets();
+        await().atMost(Duration.ofSeconds(60)).until(() -> rig.archivedUpTo().equals(ends));
         for (var entry : rig.segments().entrySet()) {
             List<Long> offsets = new ArrayList<>();
             long expectedFirst = 0;
@@ -95,8 +93,8 @@ class EventArchiveIT {
         }
 
         // Then the store refused every second copy: the segments still follow one another without overlap
-        Map<TopicPartition, Long> ends = endOffsets();
-        await().atMost(Duration.ofSeconds(60)).until(() -> archivedUpTo().equals(ends));
+        Map<TopicPartition, Long> ends = rig.endOffsets();
+        await().atMost(Duration.ofSeconds(60)).until(() -> rig.archivedUpTo().equals(ends));
         a.stop();
         b.stop();
         for (var entry : rig.segments().entrySet()) {
@@ -115,14 +113,14 @@ class EventArchiveIT {
         // Given an archive of the first 30 records
         sendEvents(30);
         ArchiveRig.Running first = rig.startArchiver(Duration.ofMillis(200), 1000);
-        await().atMost(Duration.ofSeconds(30)).until(() -> archivedUpTo().equals(endOffsets()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> rig.archivedUpTo().equals(rig.endOffsets()));
         first.stop();
         Map<Integer, List<String>> before = rig.segments();
 
         // When more records come and an archiver starts again
         sendEvents(30);
         ArchiveRig.Running second = rig.startArchiver(Duration.ofMillis(200), 1000);
-        await().atMost(Duration.ofSeconds(30)).until(() -> archivedUpTo().equals(endOffsets()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> rig.archivedUpTo().equals(rig.endOffsets()));
         second.stop();
 
         // Then the old segments are as they were, and the new ones start right after them
@@ -167,26 +165,5 @@ class EventArchiveIT {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, rig.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(),
                 new ByteArraySerializer());
-    }
-
-    private Map<TopicPartition, Long> endOffsets() {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                rig.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                partitions.add(new TopicPartition(ArchiveRig.TOPIC, p));
-            }
-            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
-            ends.values().removeIf(end -> end == 0);
-            return ends;
-        }
-    }
-
-    /** Per partition with a segment: the offset after its last archived record. */
-    private Map<TopicPartition, Long> archivedUpTo() {
-        Map<TopicPartition, Long> upTo = new HashMap<>();
-        rig.segments().forEach((partition, keys) -> upTo.put(new TopicPartition(ArchiveRig.TOPIC, partition),
-                Long.parseLong(rig.metadata(keys.get(keys.size() - 1)).get(EventSegments.LAST_OFFSET)) + 1));
-        return upTo;
     }
 }

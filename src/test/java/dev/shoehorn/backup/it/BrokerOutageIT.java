@@ -56,13 +56,21 @@ class BrokerOutageIT {
             List<JsonNode> job = events.awaitJobEnd(commandId);
             assertThat(Events.types(job)).last().isEqualTo("dev.shoehorn.backup.completed");
 
-            // And its events are all there, once each and in order
-            assertThat(job).extracting(e -> e.path("data").path("seq").asLong())
-                    .containsExactlyElementsOf(LongStream.rangeClosed(1, job.size()).boxed().toList());
+            // And its events are all there, in order; a send the producer gave up on, though it had landed
+            // just before the broker went, is made again as the very same event (id, seq, signature)
+            List<JsonNode> distinct = job.stream().filter(distinctBy(e -> e.path("id").asText())).toList();
+            assertThat(distinct).extracting(e -> e.path("data").path("seq").asLong())
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, distinct.size()).boxed().toList());
+            assertThat(job).allSatisfy(e -> assertThat(distinct).contains(e));
             assertThat(Events.types(job)).containsSubsequence("dev.shoehorn.backup.accepted",
                     "dev.shoehorn.backup.started", "dev.shoehorn.backup.uploaded", "dev.shoehorn.backup.completed");
             assertThat(worker.output()).doesNotContain("event-lost").contains("stage=completed");
         }
+    }
+
+    private static <T> java.util.function.Predicate<T> distinctBy(java.util.function.Function<T, Object> key) {
+        java.util.Set<Object> seen = new java.util.HashSet<>();
+        return value -> seen.add(key.apply(value));
     }
 
     private static Map<String, String> settings() {

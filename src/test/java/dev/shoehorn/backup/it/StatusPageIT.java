@@ -74,7 +74,8 @@ class StatusPageIT {
         commands.send("backup.commands", WorkerStack.SOURCE, Commands.backup(commandId, WorkerStack.SOURCE));
 
         // Then its bar is drawn, moves, and the job lands in the history as completed, without a reload
-        Map<String, String> finished = await().atMost(Duration.ofSeconds(60)).until(this::completedRow, row -> row != null);
+        Map<String, String> finished = await().atMost(Duration.ofSeconds(60)).until(() -> completedRow(commandId),
+                row -> row != null);
         String jobId = finished.get("job");
         @SuppressWarnings("unchecked")
         List<String> widths = (List<String>) ((JavascriptExecutor) browser)
@@ -97,15 +98,15 @@ class StatusPageIT {
     }
 
     /**
-     * The history row of a completed backup of the source target (its job, text and archive), once
-     * there is one; read in one script, as the page redraws its rows with every event.
+     * The history row of the command's job (its job, text and archive) once it is there as completed;
+     * read in one script, as the page redraws its rows with every event.
      */
     @SuppressWarnings("unchecked")
-    private Map<String, String> completedRow() {
+    private Map<String, String> completedRow(String commandId) {
         return (Map<String, String>) ((JavascriptExecutor) browser).executeScript("""
-                const row = [...document.querySelectorAll('#history tr.job')].find(r =>
-                    r.textContent.includes(arguments[0]) && r.querySelector('.outcome.completed'));
-                return row ? { job: row.dataset.job, text: row.innerText, archive: row.children[6].innerText } : null;
-                """, WorkerStack.SOURCE);
+                const row = document.querySelector('#history tr.job[data-command="' + arguments[0] + '"]');
+                return row && row.querySelector('.outcome.completed')
+                    ? { job: row.dataset.job, text: row.innerText, archive: row.children[6].innerText } : null;
+                """, commandId);
     }
 }

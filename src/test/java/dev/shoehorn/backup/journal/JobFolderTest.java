@@ -55,6 +55,21 @@ class JobFolderTest {
     }
 
     @Test
+    void aSecondCopyOfAnEventChangesNothing() {
+        // Given a job whose started event arrived twice (a send given up on, though it had landed, made again)
+        folder.accept(event("backup", "accepted", "j4", "shoehorn", 1, T0));
+        folder.accept(event("backup", "started", "j4", "shoehorn", 2, T0.plusSeconds(1)));
+        folder.accept(event("backup", "started", "j4", "shoehorn", 2, T0.plusSeconds(1)));
+        folder.accept(event("backup", "completed", "j4", "shoehorn", 3, T0.plusSeconds(2)));
+
+        // Then the job has each stage once and is complete
+        assertThat(ended).singleElement().satisfies(job -> {
+            assertThat(job.stages()).extracting(JobRecord.Stage::name).containsExactly("accepted", "started", "completed");
+            assertThat(job.complete()).isTrue();
+        });
+    }
+
+    @Test
     void aRejectionEndsItsJobWithTheError() {
         // Given a rejected command
         ObjectNode rejected = cloudEvent("restore", "rejected", "j2", "shoehorn", 1, T0);
