@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.contract.ContractSchemas;
+
 class SegmentLineTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +36,9 @@ class SegmentLineTest {
         assertThat(read.headers()).containsEntry("bw-signature", "v1 k1 c2ln");
         assertThat(read.event()).isEqualTo(JSON.readTree(value));
         assertThat(read.journalEvent()).hasValueSatisfying(e -> assertThat(e.stage()).isEqualTo("started"));
+        // and the line is what the contract's schema describes
+        assertThat(ContractSchemas.load().validate("event-segment-line.schema.json", line.toJson(JSON)))
+                .isEmpty();
     }
 
     @Test
@@ -44,7 +49,9 @@ class SegmentLineTest {
         // When it goes through a line
         SegmentLine read = SegmentLine.parse(JSON, SegmentLine.of(JSON, 0, 7, 0, null, Map.of(), value).toJson(JSON));
 
-        // Then its bytes are kept, and it is no journal event
+        // Then its bytes are kept, as the schema says, and it is no journal event
+        assertThat(ContractSchemas.load().validate("event-segment-line.schema.json",
+                SegmentLine.of(JSON, 0, 7, 0, null, Map.of(), value).toJson(JSON))).isEmpty();
         assertThat(Base64.getDecoder().decode(read.valueBase64())).isEqualTo(value);
         assertThat(read.event()).isNull();
         assertThat(read.journalEvent()).isEmpty();
