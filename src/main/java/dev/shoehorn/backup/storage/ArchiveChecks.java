@@ -1,5 +1,8 @@
 package dev.shoehorn.backup.storage;
 
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,6 +14,37 @@ import java.util.Optional;
 public final class ArchiveChecks {
 
     private ArchiveChecks() {
+    }
+
+    /** What a manifest says of its archive, as the checks need it. */
+    public record ManifestFacts(String target, String archiveKey, long bytes) {
+    }
+
+    /** The archives a folder's listing names (an archive, or its manifest alone), newest first by their UTC stamps. */
+    public static List<String> archivesNewestFirst(Collection<String> folderKeys) {
+        return folderKeys.stream()
+                .map(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX) ? archiveKeyOf(k) : k)
+                .distinct()
+                .sorted(Comparator.reverseOrder())
+                .toList();
+    }
+
+    /**
+     * Why the archive at {@code archiveKey} in the folder of {@code target} is incomplete, or empty when
+     * it is complete: {@code no-manifest} when the listing has no manifest beside it,
+     * {@code manifest-unreadable} when one is there but {@code manifest} is empty, else {@link #problem}.
+     */
+    public static Optional<String> archiveProblem(String target, String archiveKey, Map<String, Long> sizes,
+            Optional<ManifestFacts> manifest) {
+        String manifestKey = ArchiveKeys.manifestOf(archiveKey);
+        if (!sizes.containsKey(manifestKey)) {
+            return Optional.of("no-manifest");
+        }
+        if (manifest.isEmpty()) {
+            return Optional.of("manifest-unreadable");
+        }
+        ManifestFacts facts = manifest.get();
+        return problem(target, manifestKey, facts.target(), facts.archiveKey(), facts.bytes(), sizes);
     }
 
     /** The archive a manifest key sits beside. */

@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Archives, manifests and idempotency records in the configured bucket. */
 @ApplicationScoped
@@ -201,13 +202,7 @@ public class ArchiveStore {
      * with a warning, never taken.
      */
     public Optional<Manifest> latestManifest(String target) {
-        Map<String, Long> sizes = new HashMap<>();
-        try {
-            s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(keys.targetPrefix(target)))
-                    .contents().forEach(o -> sizes.put(o.key(), o.size()));
-        } catch (RuntimeException e) {
-            throw StorageFailures.of("listing archives of " + target, e);
-        }
+        Map<String, Long> sizes = sizes(folder(target));
         // the keys' UTC stamps make the lexical order the order in time
         return sizes.keySet().stream()
                 .filter(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX))
@@ -222,41 +217,43 @@ public class ArchiveStore {
      * read for those only.
      */
     public List<ArchiveSummary> archives(String target, int newest) {
-        Map<String, software.amazon.awssdk.services.s3.model.S3Object> objects = new HashMap<>();
+        Map<String, S3Object> objects = folder(target);
+        Map<String, Long> sizes = sizes(objects);
+        return ArchiveChecks.archivesNewestFirst(objects.keySet()).stream()
+                .limit(newest)
+                .map(key -> summary(target, key, objects.get(key), sizes))
+                .toList();
+    }
+
+    /** The objects of a target's folder, by key. */
+    private Map<String, S3Object> folder(String target) {
+        Map<String, S3Object> objects = new HashMap<>();
         try {
             s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(keys.targetPrefix(target)))
                     .contents().forEach(o -> objects.put(o.key(), o));
         } catch (RuntimeException e) {
             throw StorageFailures.of("listing archives of " + target, e);
         }
-        Map<String, Long> sizes = new HashMap<>();
-        objects.forEach((k, o) -> sizes.put(k, o.size()));
-        return objects.keySet().stream()
-                .map(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX) ? ArchiveChecks.archiveKeyOf(k) : k)
-                .distinct()
-                .sorted(Comparator.reverseOrder())
-                .limit(newest)
-                .map(key -> summary(target, key, objects.get(key), sizes))
-                .toList();
+        return objects;
     }
 
-    private ArchiveSummary summary(String target, String key, software.amazon.awssdk.services.s3.model.S3Object object,
-            Map<String, Long> sizes) {
-        String manifestKey = ArchiveKeys.manifestOf(key);
+    private static Map<String, Long> sizes(Map<String, S3Object> objects) {
+        Map<String, Long> sizes = new HashMap<>();
+        objects.forEach((k, o) -> sizes.put(k, o.size()));
+        return sizes;
+    }
+
+    private ArchiveSummary summary(String target, String key, S3Object object, Map<String, Long> sizes) {
         Optional<Manifest> manifest = Optional.empty();
-        String problem;
-        if (!sizes.containsKey(manifestKey)) {
-            problem = "no-manifest";
-        } else {
+        if (sizes.containsKey(ArchiveKeys.manifestOf(key))) {
             try {
-                manifest = getJson(manifestKey, Manifest.class);
+                manifest = getJson(ArchiveKeys.manifestOf(key), Manifest.class);
             } catch (JobFailedException e) {
-                manifest = Optional.empty();
+                manifest = Optional.empty(); // unreadable: the summary says so
             }
-            problem = manifest.isEmpty() ? "manifest-unreadable"
-                    : ArchiveChecks.problem(target, manifestKey, manifest.get().target(), manifest.get().archiveKey(),
-                            manifest.get().bytes(), sizes).orElse(null);
         }
+        String problem = ArchiveChecks.archiveProblem(target, key, sizes, manifest.map(
+                m -> new ArchiveChecks.ManifestFacts(m.target(), m.archiveKey(), m.bytes()))).orElse(null);
         return new ArchiveSummary(key, object == null ? -1 : object.size(), object == null ? null : object.lastModified(),
                 manifest.map(Manifest::sha256).orElse(null), manifest.map(Manifest::completedAt).orElse(null), problem);
     }

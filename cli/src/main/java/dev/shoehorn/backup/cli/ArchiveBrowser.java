@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -121,11 +119,8 @@ final class ArchiveBrowser implements AutoCloseable {
         }
         Map<String, Long> sizes = new HashMap<>();
         objects.forEach((k, o) -> sizes.put(k, o.size()));
-        // the keys' UTC stamps make the lexical order the order in time
-        TreeSet<String> archiveKeys = new TreeSet<>(Comparator.reverseOrder());
-        objects.keySet().forEach(k -> archiveKeys.add(k.endsWith(ArchiveKeys.MANIFEST_SUFFIX) ? ArchiveChecks.archiveKeyOf(k) : k));
         List<Archive> archives = new ArrayList<>();
-        for (String key : archiveKeys) {
+        for (String key : ArchiveChecks.archivesNewestFirst(objects.keySet())) {
             Archive archive = archive(target, key, objects, sizes);
             archives.add(archive);
             if (untilComplete && archive.complete()) {
@@ -139,15 +134,9 @@ final class ArchiveBrowser implements AutoCloseable {
         S3Object object = objects.get(key);
         String manifestKey = ArchiveKeys.manifestOf(key);
         JsonNode manifest = objects.containsKey(manifestKey) ? readJson(manifestKey).orElse(null) : null;
-        String problem;
-        if (!objects.containsKey(manifestKey)) {
-            problem = "no-manifest";
-        } else if (manifest == null) {
-            problem = "manifest-unreadable";
-        } else {
-            problem = ArchiveChecks.problem(target, manifestKey, manifest.path("target").asText(null),
-                    manifest.path("archiveKey").asText(null), manifest.path("bytes").asLong(-1), sizes).orElse(null);
-        }
+        String problem = ArchiveChecks.archiveProblem(target, key, sizes, Optional.ofNullable(manifest).map(
+                m -> new ArchiveChecks.ManifestFacts(m.path("target").asText(null), m.path("archiveKey").asText(null),
+                        m.path("bytes").asLong(-1)))).orElse(null);
         return new Archive(key, target, object == null ? -1 : object.size(), object == null ? null : object.lastModified(),
                 manifest, problem);
     }
