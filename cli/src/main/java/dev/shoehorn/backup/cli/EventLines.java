@@ -2,6 +2,7 @@ package dev.shoehorn.backup.cli;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -13,6 +14,12 @@ final class EventLines {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private EventLines() {
+    }
+
+    /** The event as a line of {@code --json} output ({@code "kind":"event"}). */
+    static Map<String, Object> json(JournalEvent event) {
+        return Cli.fields("kind", "event", "type", event.type(), "time", event.time().toString(), "source",
+                event.source(), "data", event.data());
     }
 
     /** The event's local time of day and a separator: the start of every line of it. */

@@ -1,6 +1,7 @@
 package dev.shoehorn.backup.cli;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +23,11 @@ final class JobBars {
     /** Weight of the newest rate sample: smooth enough, still quick to follow a change. */
     private static final double SMOOTHING = 0.3;
 
+    /** Without a terminal, a progress line per job at most this often. */
+    private static final Duration PLAIN_EVERY = Duration.ofSeconds(5);
+
     private final Map<String, Rate> rates = new HashMap<>();
+    private final Map<String, Instant> plainShown = new HashMap<>();
 
     /** Takes a job's latest progress into its rate. */
     void observe(JobRecord job) {
@@ -35,6 +40,17 @@ final class JobBars {
 
     void forget(String jobId) {
         rates.remove(jobId);
+        plainShown.remove(jobId);
+    }
+
+    /** Whether a job's progress line is due on output that is not a terminal; if so, it counts as shown now. */
+    boolean plainDue(String jobId, Instant now) {
+        Instant last = plainShown.getOrDefault(jobId, Instant.EPOCH);
+        if (Duration.between(last, now).compareTo(PLAIN_EVERY) < 0) {
+            return false;
+        }
+        plainShown.put(jobId, now);
+        return true;
     }
 
     /** Bytes per second, or a negative number while unknown. */

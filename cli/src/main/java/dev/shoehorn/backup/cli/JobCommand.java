@@ -1,7 +1,6 @@
 package dev.shoehorn.backup.cli;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,8 +25,6 @@ import picocli.CommandLine.ParentCommand;
 abstract class JobCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofMillis(200);
-    /** Without a terminal, a progress line at most this often. */
-    private static final Duration PLAIN_PROGRESS_EVERY = Duration.ofSeconds(5);
 
     @ParentCommand
     Cli cli;
@@ -109,7 +106,6 @@ abstract class JobCommand implements Callable<Integer> {
         });
         long start = System.nanoTime();
         boolean answered = false;
-        Instant lastPlain = Instant.EPOCH;
         while (ended.isEmpty()) {
             List<JournalEvent> ours = new ArrayList<>();
             tail.poll(POLL, event -> {
@@ -122,12 +118,10 @@ abstract class JobCommand implements Callable<Integer> {
                 JobRecord job = folder.accept(event);
                 bars.observe(job);
                 if (cli.json()) {
-                    cli.printJson(Cli.fields("kind", "event", "type", event.type(), "time", event.time().toString(),
-                            "source", event.source(), "data", event.data()));
+                    cli.printJson(EventLines.json(event));
                 } else if (!event.isProgress()) {
                     console.line(EventLines.line(event));
-                } else if (!console.tty() && Duration.between(lastPlain, cli.clock().instant()).compareTo(PLAIN_PROGRESS_EVERY) >= 0) {
-                    lastPlain = cli.clock().instant();
+                } else if (!console.tty() && bars.plainDue(job.jobId(), cli.clock().instant())) {
                     console.line(EventLines.time(event) + bars.plain(job));
                 }
                 if (!cli.json() && !job.isReaction()) {

@@ -2,9 +2,7 @@ package dev.shoehorn.backup.cli;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.shoehorn.backup.journal.JobFolder;
@@ -23,7 +21,6 @@ import picocli.CommandLine.Spec;
 final class WatchCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration PLAIN_PROGRESS_EVERY = Duration.ofSeconds(5);
     /** Jobs followed at once; beyond it the oldest is dropped from the bars (its events still print). */
     private static final int MAX_RUNNING = 1000;
 
@@ -58,11 +55,7 @@ final class WatchCommand implements Callable<Integer> {
         }
         Console console = cli.console();
         JobBars bars = new JobBars();
-        Map<String, Instant> lastPlain = new HashMap<>();
-        JobFolder folder = new JobFolder(MAX_RUNNING, ended -> {
-            bars.forget(ended.jobId());
-            lastPlain.remove(ended.jobId());
-        });
+        JobFolder folder = new JobFolder(MAX_RUNNING, ended -> bars.forget(ended.jobId()));
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         try (JournalTail tail = from == null ? JournalTail.atEnd(cli.settings(), cli.mapper(), "watch")
                 : JournalTail.since(cli.settings(), cli.mapper(), "watch", from)) {
@@ -78,7 +71,7 @@ final class WatchCommand implements Callable<Integer> {
                     }
                     JobRecord now = folder.accept(event);
                     bars.observe(now);
-                    show(event, now, bars, lastPlain);
+                    show(event, now, bars);
                 });
                 if (!cli.json()) {
                     console.live(folder.running().stream().filter(j -> j.progress() != null || !j.isReaction())
@@ -103,24 +96,18 @@ final class WatchCommand implements Callable<Integer> {
         return true;
     }
 
-    private void show(JournalEvent event, JobRecord job, JobBars bars, Map<String, Instant> lastPlain) {
+    private void show(JournalEvent event, JobRecord job, JobBars bars) {
         Console console = cli.console();
         if (cli.json()) {
-            cli.printJson(Cli.fields("kind", "event", "type", event.type(), "time", event.time().toString(),
-                    "source", event.source(), "data", event.data()));
+            cli.printJson(EventLines.json(event));
             return;
         }
         if (!event.isProgress()) {
             console.line(EventLines.line(event) + "  [" + shortId(event.jobId()) + "]");
             return;
         }
-        if (!console.tty()) {
-            Instant now = cli.clock().instant();
-            Instant last = lastPlain.getOrDefault(job.jobId(), Instant.EPOCH);
-            if (Duration.between(last, now).compareTo(PLAIN_PROGRESS_EVERY) >= 0) {
-                lastPlain.put(job.jobId(), now);
-                console.line(EventLines.time(event) + bars.plain(job) + "  [" + shortId(job.jobId()) + "]");
-            }
+        if (!console.tty() && bars.plainDue(job.jobId(), cli.clock().instant())) {
+            console.line(EventLines.time(event) + bars.plain(job) + "  [" + shortId(job.jobId()) + "]");
         }
     }
 
