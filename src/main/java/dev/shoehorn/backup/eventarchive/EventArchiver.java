@@ -36,6 +36,7 @@ import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.failure.Redactor;
 import dev.shoehorn.backup.failure.Retry;
+import dev.shoehorn.backup.failure.StopSignal;
 import dev.shoehorn.backup.journal.EventSegments;
 import dev.shoehorn.backup.journal.SegmentLine;
 import dev.shoehorn.backup.storage.ArchiveStore;
@@ -65,11 +66,10 @@ public final class EventArchiver implements Runnable {
     private final ObjectMapper json;
     private final Clock clock;
     private final EventArchiveMetrics metrics;
-    private final Object sleepLock = new Object();
+    private final StopSignal stop = new StopSignal();
     private final Map<Integer, OpenSegment> open = new HashMap<>();
     /** Per partition: the next offset to archive. */
     private final Map<Integer, Long> next = new HashMap<>();
-    private volatile boolean stopped;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public EventArchiver(ArchiveStore store, String prefix, String topic, Map<String, Object> kafka,
@@ -91,7 +91,7 @@ public final class EventArchiver implements Runnable {
             retry.run(attempt -> {
                 session();
                 return null;
-            }, this::sleepUnlessStopped, (attempt, failure, wait) -> LOG.warnf(
+            }, stop, (attempt, failure, wait) -> LOG.warnf(
                     "stage=event-archive-retry attempt=%d waitMs=%d msg=\"%s\"", attempt, wait.toMillis(),
                     Redactor.redact(failure.message())));
         } catch (InterruptedException e) {
@@ -103,35 +103,21 @@ public final class EventArchiver implements Runnable {
 
     /** Ends {@link #run()}: what is not written yet is left to the next archiver, from the topic. */
     public void stop() {
-        stopped = true;
-        synchronized (sleepLock) {
-            sleepLock.notifyAll();
-        }
+        stop.stop();
         KafkaConsumer<byte[], byte[]> current = consumer;
         if (current != null) {
             current.wakeup();
         }
     }
 
-    private void sleepUnlessStopped(Duration wait) throws InterruptedException {
-        synchronized (sleepLock) {
-            if (!stopped) {
-                sleepLock.wait(Math.max(1, wait.toMillis()));
-            }
-        }
-        if (stopped) {
-            throw new InterruptedException("stopped");
-        }
-    }
-
     private void session() {
-        if (stopped) {
+        if (stop.stopped()) {
             return;
         }
         try (KafkaConsumer<byte[], byte[]> c = newConsumer()) {
             consumer = c;
             c.subscribe(List.of(topic), new Rebalance(c));
-            while (!stopped) {
+            while (!stop.stopped()) {
                 ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
                 for (TopicPartition tp : records.partitions()) {
                     take(c, tp, records.records(tp));
@@ -143,7 +129,7 @@ public final class EventArchiver implements Runnable {
                 }
             }
         } catch (WakeupException e) {
-            if (!stopped) {
+            if (!stop.stopped()) {
                 throw retryable(ErrorCode.BROKER_UNAVAILABLE, "woken up", e);
             }
         } catch (KafkaException e) {

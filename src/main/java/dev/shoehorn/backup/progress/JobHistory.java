@@ -3,18 +3,14 @@ package dev.shoehorn.backup.progress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -66,15 +62,8 @@ public class JobHistory {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, READ_LIMIT).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> from = new HashMap<>();
-            partitions.forEach(p -> from.put(p, since.minus(MARGIN).toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(from, READ_LIMIT);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, READ_LIMIT);
-            for (TopicPartition p : partitions) {
-                OffsetAndTimestamp start = starts.get(p);
-                consumer.seek(p, start == null ? ends.get(p) : start.offset());
-            }
+            Map<TopicPartition, Long> ends = GrouplessReaders.assignFrom(consumer, partitions, since.minus(MARGIN),
+                    READ_LIMIT);
             long deadline = System.nanoTime() + READ_LIMIT.toNanos();
             Optional<Ending> ending = Optional.empty();
             while (!reachedEnd(consumer, ends) && System.nanoTime() < deadline) {
@@ -119,11 +108,7 @@ public class JobHistory {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Map<String, Object> config = new HashMap<>(kafka);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "backup-worker-history-" + UUID.randomUUID());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(GrouplessReaders.settings(kafka, "history"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 }

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -19,7 +18,6 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -29,9 +27,16 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.failure.Backoff;
+import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.failure.Retry;
+import dev.shoehorn.backup.failure.StopSignal;
 import dev.shoehorn.backup.journal.JobFolder;
 import dev.shoehorn.backup.journal.JobRecord;
 import dev.shoehorn.backup.journal.JournalEvent;
+import dev.shoehorn.backup.progress.GrouplessReaders;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -56,6 +61,8 @@ public class ProgressView {
     private static final Logger LOG = Logger.getLogger(ProgressView.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RETRY = Duration.ofSeconds(2);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    private static final Duration ASSIGN_TIMEOUT = Duration.ofMinutes(1);
     private static final int MAX_OPEN = 1000;
 
     private final UiConfig config;
@@ -66,7 +73,7 @@ public class ProgressView {
     private final Deque<JobRecord> history = new ArrayDeque<>();
     private final LinkedHashMap<String, List<JobRecord>> reactions = new LinkedHashMap<>();
     private final List<Consumer<Update>> listeners = new CopyOnWriteArrayList<>();
-    private volatile boolean stopped;
+    private final StopSignal stop = new StopSignal();
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
@@ -90,13 +97,13 @@ public class ProgressView {
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        stopped = true;
+        stop.stop();
         KafkaConsumer<byte[], byte[]> current = consumer;
         if (current != null) {
             current.wakeup();
         }
         if (thread != null) {
-            thread.join(RETRY.toMillis());
+            thread.join(STOP_WAIT.toMillis());
         }
     }
 
@@ -116,24 +123,20 @@ public class ProgressView {
 
     private void run() {
         Instant from = Instant.now().minus(config.historyWindow());
-        while (!stopped) {
-            try {
+        try {
+            Retry.untilStopped(new Backoff(RETRY, RETRY)).run(attempt -> {
                 read(from);
-            } catch (WakeupException e) {
-                return;
-            } catch (KafkaException e) {
-                LOG.warnf("stage=status-page-read-failed retryInMs=%d msg=\"%s\"", RETRY.toMillis(), e.getMessage());
-                sleep();
-            }
+                return null;
+            }, stop, (attempt, failure, wait) -> LOG.warnf("stage=status-page-read-failed retryInMs=%d msg=\"%s\"",
+                    wait.toMillis(), failure.message()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
+    /** Reads until stopped; a broker that does not answer (or a topic not made yet) fails it, to be tried again. */
     private void read(Instant from) {
-        Map<String, Object> settings = new HashMap<>(kafka);
-        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "backup-worker-status-page-" + UUID.randomUUID());
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> settings = GrouplessReaders.settings(kafka, "status-page");
         settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -142,24 +145,29 @@ public class ProgressView {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             if (partitions.isEmpty()) {
                 // the topic is made by the first event (or by whoever deploys): look again shortly
-                throw new KafkaException("topic " + topic + " does not exist yet");
+                throw unavailable("topic " + topic + " does not exist yet");
             }
-            c.assign(partitions);
-            Map<TopicPartition, Long> times = new HashMap<>();
-            partitions.forEach(p -> times.put(p, from.toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> starts = c.offsetsForTimes(times);
-            Map<TopicPartition, Long> ends = c.endOffsets(partitions);
-            partitions.forEach(p -> c.seek(p, starts.get(p) == null ? ends.get(p) : starts.get(p).offset()));
+            GrouplessReaders.assignFrom(c, partitions, from, ASSIGN_TIMEOUT);
             LOG.infof("stage=status-page-reading topic=%s partitions=%d since=%s", topic, partitions.size(), from);
-            while (!stopped) {
+            while (!stop.stopped()) {
                 for (ConsumerRecord<byte[], byte[]> record : c.poll(POLL)) {
                     JournalEvent.parse(json, record.partition(), record.offset(), record.timestamp(), record.value())
                             .ifPresent(this::accept);
                 }
             }
+        } catch (WakeupException e) {
+            if (!stop.stopped()) {
+                throw unavailable("woken up");
+            }
+        } catch (KafkaException e) {
+            throw unavailable(e.getMessage());
         } finally {
             consumer = null;
         }
+    }
+
+    private static JobFailedException unavailable(String message) {
+        return new JobFailedException(Failure.retryable(ErrorCode.BROKER_UNAVAILABLE, message));
     }
 
     private void accept(JournalEvent event) {
@@ -189,15 +197,6 @@ public class ProgressView {
         history.addFirst(job);
         while (history.size() > config.historySize()) {
             history.removeLast();
-        }
-    }
-
-    private void sleep() {
-        try {
-            Thread.sleep(RETRY.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopped = true;
         }
     }
 }

@@ -2,20 +2,19 @@ package dev.shoehorn.backup.cli;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.journal.JournalEvent;
+import dev.shoehorn.backup.progress.GrouplessReaders;
 
 /**
  * The live progress topic, read without a consumer group: every partition, from its end (to follow
@@ -52,18 +51,7 @@ final class JournalTail implements AutoCloseable {
         try {
             Duration timeout = settings.answerTimeout();
             List<TopicPartition> partitions = KafkaIo.partitions(consumer, settings.progressTopic(), timeout);
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, OffsetAndTimestamp> starts = Map.of();
-            if (since != null) {
-                Map<TopicPartition, Long> times = new HashMap<>();
-                partitions.forEach(p -> times.put(p, since.toEpochMilli()));
-                starts = consumer.offsetsForTimes(times, timeout);
-            }
-            for (TopicPartition p : partitions) {
-                OffsetAndTimestamp start = starts.get(p);
-                consumer.seek(p, start == null ? ends.get(p) : start.offset());
-            }
+            GrouplessReaders.assignFrom(consumer, partitions, since, timeout);
             return new JournalTail(consumer, partitions, json, timeout);
         } catch (KafkaException e) {
             consumer.close(Duration.ZERO);

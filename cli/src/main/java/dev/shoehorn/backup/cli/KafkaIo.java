@@ -16,6 +16,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.shoehorn.backup.progress.GrouplessReaders;
+
 /**
  * The CLI's Kafka clients. Readers never join a consumer group (no {@code group.id}, partitions
  * assigned by hand, nothing committed), so that no command of the CLI can take a partition from a
@@ -32,12 +34,8 @@ final class KafkaIo {
 
     /** As {@link #reader(CliSettings, String)}, with {@code extra} consumer settings. */
     static KafkaConsumer<byte[], byte[]> reader(CliSettings settings, String purpose, Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(settings.kafka());
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "backup-worker-cli-" + purpose);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = GrouplessReaders.settings(settings.kafka(), "cli-" + purpose);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.answerTimeout().toMillis());
