@@ -9,7 +9,7 @@ import dev.shoehorn.backup.command.Command;
 
 /** A backup command whose fields are all checked. */
 public record BackupCommand(UUID commandId, String target, String requestedBy, String reason, BackupOptions options,
-        Optional<Instant> requestedAt) implements Command {
+        Optional<Instant> requestedAt, Optional<ScheduledSlot> schedule) implements Command {
 
     public BackupCommand {
         Objects.requireNonNull(commandId, "commandId");
@@ -17,5 +17,6 @@ public record BackupCommand(UUID commandId, String target, String requestedBy, S
         Objects.requireNonNull(requestedBy, "requestedBy");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(requestedAt, "requestedAt");
+        Objects.requireNonNull(schedule, "schedule");
     }
 }

@@ -1,5 +1,10 @@
 package dev.shoehorn.backup.backup;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +19,8 @@ import dev.shoehorn.backup.command.CommandReader;
  */
 @ApplicationScoped
 public class BackupCommandParser {
+
+    private static final int MAX_MISSED_LISTED = 100;
 
     private final ObjectMapper json;
     private final CommandConfig config;
@@ -32,7 +39,39 @@ public class BackupCommandParser {
         String reason = reader.optionalText("reason", 1000).orElse(null);
         BackupOptions options = reader.optionalObject("options").map(o -> options(reader, o))
                 .orElse(BackupOptions.DEFAULT);
-        return new BackupCommand(commandId, target, requestedBy, reason, options, reader.optionalInstant("requestedAt"));
+        Optional<ScheduledSlot> schedule = reader.optionalObject("schedule").map(s -> schedule(reader, s));
+        return new BackupCommand(commandId, target, requestedBy, reason, options, reader.optionalInstant("requestedAt"),
+                schedule);
+    }
+
+    /** A scheduler's note on its slot; bounded like every field, as any publisher may write one. */
+    private static ScheduledSlot schedule(CommandReader reader, JsonNode node) {
+        CommandReader slotReader = reader.within(node, "schedule");
+        Instant slot = slotReader.optionalInstant("slot")
+                .orElseThrow(() -> reader.invalid("schedule.slot is required in a schedule"));
+        List<Instant> missed = new ArrayList<>();
+        JsonNode list = node.get("missed");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray() || list.size() > MAX_MISSED_LISTED) {
+                throw reader.invalid("schedule.missed must be an array of at most " + MAX_MISSED_LISTED + " date-times");
+            }
+            for (JsonNode item : list) {
+                if (!item.isTextual()) {
+                    throw reader.invalid("schedule.missed must hold RFC 3339 date-times");
+                }
+                missed.add(CommandReader.instant(item.asText()).orElseThrow(
+                        () -> reader.invalid("schedule.missed must hold RFC 3339 date-times")));
+            }
+        }
+        JsonNode count = node.get("missedCount");
+        long missedCount = count == null || count.isNull() ? missed.size() : count.canConvertToLong()
+                && count.isIntegralNumber() && count.asLong() >= missed.size() ? count.asLong() : -1;
+        if (missedCount < 0) {
+            throw reader.invalid("schedule.missedCount must be a whole number no smaller than the missed list");
+        }
+        return new ScheduledSlot(slot, slotReader.optionalText("expression", 200).orElse(null),
+                slotReader.optionalText("zone", 64).orElse(null), missed, missedCount,
+                slotReader.optionalText("missedBecause", 40).orElse(null));
     }
 
     private static BackupOptions options(CommandReader reader, JsonNode node) {

@@ -1,5 +1,8 @@
 package dev.shoehorn.backup.backup;
 
+import java.time.Instant;
+import java.util.List;
+
 import dev.shoehorn.backup.failure.ErrorInfo;
 import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.progress.StageEvent;
@@ -15,6 +18,26 @@ public final class BackupEvents {
         @Override
         public EventType type() {
             return EventType.BACKUP_ACCEPTED;
+        }
+    }
+
+    /** A scheduled backup that catches up slots missed while no worker ran or the previous one still did. */
+    public record CaughtUp(Instant slot, String expression, String zone, List<Instant> missed, long missedCount,
+            String missedBecause) implements StageEvent {
+
+        static CaughtUp of(ScheduledSlot slot) {
+            return new CaughtUp(slot.slot(), slot.expression(), slot.zone(), slot.missed(), slot.missedCount(),
+                    slot.missedBecause());
+        }
+
+        @Override
+        public EventType type() {
+            return EventType.SCHEDULE_CAUGHT_UP;
+        }
+
+        @Override
+        public String logFields() {
+            return " slot=" + slot + " missed=" + missedCount + " because=" + missedBecause;
         }
     }
 

@@ -93,6 +93,11 @@ public class BackupService implements CommandKind<BackupCommand> {
 
     @Override
     public String work(BackupCommand command, CommandJob job) {
+        if (job.earlier().isEmpty() && job.events().attempt() == 1) {
+            // once per slot: only the job that claimed the command first announces what it catches up
+            command.schedule().filter(ScheduledSlot::catchesUp)
+                    .ifPresent(slot -> job.events().emit(BackupEvents.CaughtUp.of(slot)));
+        }
         Manifest manifest = committedEarlier(command, job).orElseGet(() -> dumps.dump(command, job));
         metrics.archived(job.target().name(), manifest.bytes());
         job.events().emit(new BackupEvents.Completed(manifest.archive(), job.millisSinceStart()));

@@ -25,11 +25,22 @@ public final class CommandReader {
             .compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
 
     private final JsonNode root;
+    /** Where {@code root} sits in the record, for messages: empty, or {@code schedule.} */
+    private final String path;
     private String commandId;
     private String target;
 
-    private CommandReader(JsonNode root) {
+    private CommandReader(JsonNode root, String path) {
         this.root = root;
+        this.path = path;
+    }
+
+    /** A reader of a nested object of this record; its refusals name the command and the field's full path. */
+    public CommandReader within(JsonNode object, String name) {
+        CommandReader nested = new CommandReader(object, path + name + ".");
+        nested.commandId = commandId;
+        nested.target = target;
+        return nested;
     }
 
     public static CommandReader of(ObjectMapper json, byte[] record, int maxBytes) {
@@ -49,7 +60,7 @@ public final class CommandReader {
         if (root == null || !root.isObject()) {
             throw reject(ErrorCode.INVALID_JSON, "the record is not a JSON object", null, null);
         }
-        return new CommandReader(root);
+        return new CommandReader(root, "");
     }
 
     public UUID commandId() {
@@ -103,7 +114,7 @@ public final class CommandReader {
             return Optional.empty();
         }
         if (!node.isTextual() || node.asText().length() > maxLength) {
-            throw invalid(field + " must be a string of at most " + maxLength + " characters");
+            throw invalid(path + field + " must be a string of at most " + maxLength + " characters");
         }
         return Optional.of(node.asText());
     }
@@ -118,14 +129,20 @@ public final class CommandReader {
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        if (RFC_3339.matcher(text.get()).matches()) {
+        return Optional.of(instant(text.get()).orElseThrow(() -> invalid(path + field
+                + " must be an RFC 3339 date-time with an offset, e.g. 2026-11-28T02:00:00Z")));
+    }
+
+    /** The instant of an RFC 3339 date-time with seconds and an offset; empty for anything else. */
+    public static Optional<Instant> instant(String text) {
+        if (RFC_3339.matcher(text).matches()) {
             try {
-                return Optional.of(OffsetDateTime.parse(text.get()).toInstant());
+                return Optional.of(OffsetDateTime.parse(text).toInstant());
             } catch (DateTimeParseException e) {
-                // of the right form but no real time (2026-02-30): refused below
+                // of the right form but no real time (2026-02-30)
             }
         }
-        throw invalid(field + " must be an RFC 3339 date-time with an offset, e.g. 2026-11-28T02:00:00Z");
+        return Optional.empty();
     }
 
     /** A boolean inside an optional object, e.g. {@code postRestore.backfill}. */

@@ -25,7 +25,8 @@ public enum EventType {
     BACKFILL_COMPLETED("dev.shoehorn.backfill.completed"),
     BACKFILL_FAILED("dev.shoehorn.backfill.failed"),
     CACHE_FLUSHED("dev.shoehorn.cache.flushed"),
-    CACHE_FLUSH_FAILED("dev.shoehorn.cache.flush-failed");
+    CACHE_FLUSH_FAILED("dev.shoehorn.cache.flush-failed"),
+    SCHEDULE_CAUGHT_UP("dev.shoehorn.schedule.caught-up");
 
     private final String type;
 

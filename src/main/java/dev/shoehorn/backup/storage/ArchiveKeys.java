@@ -8,7 +8,8 @@ import java.time.format.DateTimeFormatter;
  * The archive layout of the contract: {@code <prefix>/<target>/<target>_<YYYYmmdd_HHMMSS>.dump}
  * (UTC) with {@code <key>.manifest.json} beside it. Idempotency records live under
  * {@code <prefix>/.commands/<kind>/<target>/}, the records of post-restore reactions under
- * {@code <prefix>/.reactions/<reaction>/}: names no target can have.
+ * {@code <prefix>/.reactions/<reaction>/}, the schedules' state under {@code <prefix>/.schedule/}:
+ * names no target can have.
  */
 public record ArchiveKeys(String prefix) {
 
@@ -45,6 +46,11 @@ public record ArchiveKeys(String prefix) {
     /** The record of one reaction ({@code backfill}, {@code cache-flush}) to one restore job. */
     public String reaction(String reaction, String restoreJobId) {
         return join(".reactions/" + reaction + "/" + restoreJobId + ".json");
+    }
+
+    /** The state of one target's backup schedule. */
+    public String schedule(String target) {
+        return join(".schedule/" + target + ".json");
     }
 
     private String join(String rest) {

@@ -324,6 +324,14 @@ public class ArchiveStore {
         putJson(keys.reaction(record.reaction(), record.restoreJobId()), record);
     }
 
+    public Optional<ScheduleState> scheduleState(String target) {
+        return getJson(keys.schedule(target), ScheduleState.class);
+    }
+
+    public void saveScheduleState(ScheduleState state) {
+        putJson(keys.schedule(state.target()), state);
+    }
+
     /** Removes an object; used to undo an archive whose manifest could not be written. */
     public void delete(String key) {
         try {

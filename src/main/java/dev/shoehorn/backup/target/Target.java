@@ -37,6 +37,8 @@ public final class Target {
     private final Duration lockTimeout;
     private final boolean requireSignedCommands;
     private final String maintenanceDatabase;
+    private final String schedule;
+    private final String scheduleZone;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -60,6 +62,8 @@ public final class Target {
         this.lockTimeout = positive(name, "lock-timeout", config.lockTimeout());
         this.requireSignedCommands = config.requireSignedCommands();
         this.maintenanceDatabase = config.maintenanceDatabase();
+        this.schedule = config.schedule().strip();
+        this.scheduleZone = config.scheduleZone().strip();
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -82,6 +86,8 @@ public final class Target {
         this.lockTimeout = other.lockTimeout;
         this.requireSignedCommands = other.requireSignedCommands;
         this.maintenanceDatabase = other.maintenanceDatabase;
+        this.schedule = other.schedule;
+        this.scheduleZone = other.scheduleZone;
     }
 
     /**
@@ -169,6 +175,16 @@ public final class Target {
     /** The database of the same server for the worker's own sessions (lock, swaps). */
     public String maintenanceDatabase() {
         return maintenanceDatabase;
+    }
+
+    /** The backup schedule as configured: a cron expression or macro, or {@code off}. */
+    public String schedule() {
+        return schedule;
+    }
+
+    /** The time zone the schedule is read in. */
+    public String scheduleZone() {
+        return scheduleZone;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

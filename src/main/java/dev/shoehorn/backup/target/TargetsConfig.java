@@ -110,5 +110,18 @@ public interface TargetsConfig {
          */
         @WithDefault("postgres")
         String maintenanceDatabase();
+
+        /**
+         * When the worker backs this target up: a five-field cron expression (minute hour
+         * day-of-month month day-of-week) or {@code @hourly}, {@code @daily}, {@code @weekly},
+         * {@code @monthly}, {@code @yearly}, read in {@code schedule-zone}; {@code off} for none.
+         * An invalid one stops start-up.
+         */
+        @WithDefault("0 2 * * *")
+        String schedule();
+
+        /** The IANA time zone of {@code schedule} ({@code Europe/Berlin}); daylight saving as in docs/operations.md. */
+        @WithDefault("UTC")
+        String scheduleZone();
     }
 }

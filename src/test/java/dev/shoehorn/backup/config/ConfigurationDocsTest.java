@@ -17,6 +17,7 @@ import dev.shoehorn.backup.eventarchive.EventArchiveConfig;
 import dev.shoehorn.backup.ui.UiConfig;
 import dev.shoehorn.backup.job.JobsConfig;
 import dev.shoehorn.backup.progress.ProgressConfig;
+import dev.shoehorn.backup.schedule.ScheduleConfig;
 import dev.shoehorn.backup.reaction.BackfillConfig;
 import dev.shoehorn.backup.reaction.CacheFlushConfig;
 import dev.shoehorn.backup.restore.RestoreConfig;
@@ -34,7 +35,8 @@ class ConfigurationDocsTest {
 
     private static final List<Class<?>> MAPPINGS = List.of(CommandConfig.class, JobsConfig.class, ProgressConfig.class,
             StorageConfig.class, PgToolsConfig.class, TargetsConfig.class, RestoreConfig.class, BackfillConfig.class,
-            CacheFlushConfig.class, SigningConfig.class, SignedEventsConfig.class, EventArchiveConfig.class, UiConfig.class);
+            CacheFlushConfig.class, SigningConfig.class, SignedEventsConfig.class, EventArchiveConfig.class, UiConfig.class,
+            ScheduleConfig.class);
 
     @Test
     void everyConfigKeyIsInTheReference() throws IOException {

@@ -39,10 +39,11 @@ public final class WorkerJvm implements AutoCloseable {
                 "backup.storage.bucket", bucket,
                 "mp.messaging.incoming.backup-commands.session.timeout.ms", "6000",
                 "mp.messaging.incoming.backup-commands.heartbeat.interval.ms", "1000"));
-        // what these tests kill, halt and cut off is the job path: the event archive and the status page's
-        // reader would only add consumers (and start-up time) to every worker process
+        // what these tests kill, halt and cut off is the job path: the event archive, the scheduler and the
+        // status page's reader would only add consumers, commands and start-up time to every worker process
         properties.put("backup.event-archive.enabled", "false");
         properties.put("backup.ui.enabled", "false");
+        properties.put("backup.schedule.enabled", "false");
         return properties;
     }
 

@@ -16,36 +16,42 @@ public final class TestTargets {
             Optional<Path> passwordFile, Optional<String> sslmode, boolean isProtected, boolean restorable,
             Optional<List<String>> migrateCommand, Optional<List<String>> allowedSources, boolean backfill,
             boolean flushCache, Duration socketTimeout, Duration lockTimeout, boolean requireSignedCommands,
-            String maintenanceDatabase) implements TargetsConfig.TargetConfig {
+            String maintenanceDatabase, String schedule, String scheduleZone) implements TargetsConfig.TargetConfig {
 
         public Config restorable(boolean isProtected) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, true,
                     migrateCommand, allowedSources, backfill, flushCache, socketTimeout, lockTimeout,
-                    requireSignedCommands, maintenanceDatabase);
+                    requireSignedCommands, maintenanceDatabase, schedule, scheduleZone);
         }
 
         public Config allowing(String... sources) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
                     migrateCommand, Optional.of(List.of(sources)), backfill, flushCache, socketTimeout, lockTimeout,
-                    requireSignedCommands, maintenanceDatabase);
+                    requireSignedCommands, maintenanceDatabase, schedule, scheduleZone);
         }
 
         public Config reactions(boolean backfillOn, boolean flushCacheOn) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
                     migrateCommand, allowedSources, backfillOn, flushCacheOn, socketTimeout, lockTimeout,
-                    requireSignedCommands, maintenanceDatabase);
+                    requireSignedCommands, maintenanceDatabase, schedule, scheduleZone);
         }
 
         public Config timeouts(Duration socket, Duration lock) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
                     migrateCommand, allowedSources, backfill, flushCache, socket, lock, requireSignedCommands,
-                    maintenanceDatabase);
+                    maintenanceDatabase, schedule, scheduleZone);
+        }
+
+        public Config scheduled(String cron, String zone) {
+            return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
+                    migrateCommand, allowedSources, backfill, flushCache, socketTimeout, lockTimeout,
+                    requireSignedCommands, maintenanceDatabase, cron, zone);
         }
 
         public Config signedCommandsOnly() {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
                     migrateCommand, allowedSources, backfill, flushCache, socketTimeout, lockTimeout, true,
-                    maintenanceDatabase);
+                    maintenanceDatabase, schedule, scheduleZone);
         }
     }
 
@@ -53,7 +59,7 @@ public final class TestTargets {
     public static Config config(String database, Optional<String> password) {
         return new Config("127.0.0.1", 5432, database, "postgres", password, Optional.empty(), Optional.empty(), false,
                 false, Optional.empty(), Optional.empty(), false, false, Duration.ofMinutes(1), Duration.ofMinutes(1),
-                false, "postgres");
+                false, "postgres", "0 2 * * *", "UTC");
     }
 
     public static Config config(String database) {

@@ -1,0 +1,86 @@
+package dev.shoehorn.backup.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.shoehorn.backup.failure.StopSignal;
+import dev.shoehorn.backup.progress.EventsStoppedException;
+import dev.shoehorn.backup.progress.ProgressPublisher;
+import dev.shoehorn.backup.storage.ArchiveStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/** Runs this replica's {@link Scheduler} on a thread of its own, on the system clock, where enabled. */
+@ApplicationScoped
+public class SchedulerService {
+
+    private static final Logger LOG = Logger.getLogger(SchedulerService.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /** Wakes a little after a slot rather than a little before it. */
+    private static final Duration SLACK = Duration.ofMillis(20);
+
+    private final ScheduleConfig config;
+    private final Schedules schedules;
+    private final Scheduler scheduler;
+    private final Clock clock = Clock.systemUTC();
+    private final StopSignal stop = new StopSignal();
+    private Thread thread;
+
+    public SchedulerService(ScheduleConfig config, Schedules schedules, ArchiveStore store,
+            ScheduledCommands commands, ProgressPublisher progress) {
+        this.config = config;
+        this.schedules = schedules;
+        this.scheduler = new Scheduler(schedules.all(), store, commands::publish, config.lateAfter(),
+                progress.source());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        Instant now = clock.instant();
+        String summary = schedules.all().entrySet().stream()
+                .map(e -> e.getKey() + "(" + e.getValue() + " next=" + e.getValue().next(now) + ")")
+                .collect(Collectors.joining(","));
+        if (!config.enabled() || schedules.all().isEmpty()) {
+            LOG.infof("stage=scheduler enabled=false schedules=%s", summary.isEmpty() ? "none" : summary);
+            return;
+        }
+        LOG.infof("stage=scheduler enabled=true lateAfter=%s schedules=%s", config.lateAfter(), summary);
+        thread = new Thread(this::run, "scheduler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        while (!stop.stopped()) {
+            Instant now = clock.instant();
+            try {
+                scheduler.tick(now);
+            } catch (EventsStoppedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "stage=scheduler-error");
+            }
+            Duration untilNext = Duration.between(clock.instant(), scheduler.nextSlot(now)).plus(SLACK);
+            Duration wait = untilNext.compareTo(config.tick()) > 0 ? config.tick()
+                    : untilNext.isNegative() ? SLACK : untilNext;
+            try {
+                stop.sleep(wait);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        stop.stop();
+        if (thread != null) {
+            thread.join(STOP_WAIT.toMillis());
+        }
+    }
+}

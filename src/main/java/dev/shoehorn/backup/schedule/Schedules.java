@@ -1,0 +1,53 @@
+package dev.shoehorn.backup.schedule;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.shoehorn.backup.target.Target;
+import dev.shoehorn.backup.target.TargetRegistry;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Every target's backup schedule, read once at start-up: one that cannot be read stops the worker
+ * with a message naming each bad key and why, whether or not this replica runs the scheduler.
+ */
+@Startup
+@ApplicationScoped
+public class Schedules {
+
+    /** The schedule value that turns a target's scheduled backups off. */
+    public static final String OFF = "off";
+
+    private final Map<String, Cron> byTarget = new TreeMap<>();
+
+    public Schedules(TargetRegistry targets) {
+        List<String> problems = new ArrayList<>();
+        for (Target target : targets.all()) {
+            if (OFF.equalsIgnoreCase(target.schedule())) {
+                continue;
+            }
+            try {
+                byTarget.put(target.name(), Cron.parse(target.schedule(), target.scheduleZone()));
+            } catch (IllegalArgumentException e) {
+                problems.add("backup.targets." + target.name() + ".schedule/.schedule-zone: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid schedules: " + String.join("; ", problems));
+        }
+    }
+
+    /** The targets that have a schedule, by name. */
+    public Map<String, Cron> all() {
+        return byTarget;
+    }
+
+    public Optional<Cron> of(String target) {
+        return Optional.ofNullable(byTarget.get(target));
+    }
+}
