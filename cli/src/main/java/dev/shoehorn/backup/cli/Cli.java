@@ -27,7 +27,8 @@ import picocli.CommandLine.ScopeType;
                 ListCommand.class,
                 VerifyCommand.class,
                 StatusCommand.class,
-                AuditCommand.class },
+                AuditCommand.class,
+                ScheduleCommand.class },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done: the job completed, the archive checks out",

@@ -36,6 +36,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * @param privateKey the private key itself, if any (never printed)
  * @param publicKeys trusted public keys by key id, to check events' signatures
  * @param targets the configured targets' names
+ * @param schedules each target's backup schedule and its zone, with the worker's defaults
  * @param pgBinDirs where to look for {@code pg_restore} before the PATH
  * @param answerTimeout how long Kafka and the store may take to answer ({@code backup.cli.timeout})
  */
@@ -51,6 +52,7 @@ public record CliSettings(
         Optional<String> privateKey,
         Map<String, String> publicKeys,
         Set<String> targets,
+        Map<String, TargetSchedule> schedules,
         Optional<String> pgBinDirs,
         java.time.Duration answerTimeout) {
 
@@ -63,6 +65,10 @@ public record CliSettings(
             return "Storage[" + endpoint.map(URI::toString).orElse("aws") + " bucket=" + bucket + " prefix=" + prefix
                     + "]";
         }
+    }
+
+    /** {@code backup.targets.<name>.schedule} and {@code .schedule-zone}, as configured or by default. */
+    public record TargetSchedule(String expression, String zone) {
     }
 
     private static final Pattern TARGET_KEY = Pattern.compile("backup\\.targets\\.([^.]+)\\..+");
@@ -117,6 +123,7 @@ public record CliSettings(
                 optional(config, "backup.signing.private-key"),
                 prefixed(config, "backup.signing.public-keys."),
                 targets(config),
+                schedules(config),
                 optional(config, "backup.pg.bin-dirs"),
                 Units.duration(value(config, "backup.cli.timeout", "15s")));
     }
@@ -160,6 +167,16 @@ public record CliSettings(
             }
         }
         return names;
+    }
+
+    /** The worker's defaults are those of TargetsConfig: the guide's 02:00, in UTC. */
+    private static Map<String, TargetSchedule> schedules(SmallRyeConfig config) {
+        Map<String, TargetSchedule> schedules = new TreeMap<>();
+        for (String target : targets(config)) {
+            schedules.put(target, new TargetSchedule(value(config, "backup.targets." + target + ".schedule", "0 2 * * *"),
+                    value(config, "backup.targets." + target + ".schedule-zone", "UTC")));
+        }
+        return schedules;
     }
 
     /** For {@code --verbose}: what is in use, never a secret. */
