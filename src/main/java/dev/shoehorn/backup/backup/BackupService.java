@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.jboss.logging.Logger;
 
@@ -36,9 +37,11 @@ public class BackupService implements CommandKind<BackupCommand> {
     private final ArchiveStore store;
     private final DumpStreamer dumps;
     private final JobMetrics metrics;
+    private final Event<BackupCompleted> completed;
 
     public BackupService(BackupCommandParser parser, CommandConfig config, ArchiveStore store, DumpStreamer dumps,
-            JobMetrics metrics) {
+            JobMetrics metrics, Event<BackupCompleted> completed) {
+        this.completed = completed;
         this.parser = parser;
         this.config = config;
         this.store = store;
@@ -101,6 +104,7 @@ public class BackupService implements CommandKind<BackupCommand> {
         Manifest manifest = committedEarlier(command, job).orElseGet(() -> dumps.dump(command, job));
         metrics.archived(job.target().name(), manifest.bytes());
         job.events().emit(new BackupEvents.Completed(manifest.archive(), job.millisSinceStart()));
+        completed.fire(new BackupCompleted(job.target().name(), manifest.archiveKey()));
         return manifest.archiveKey();
     }
 

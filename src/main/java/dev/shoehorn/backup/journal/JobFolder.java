@@ -25,6 +25,7 @@ public final class JobFolder {
             "completed", Outcome.COMPLETED,
             "flushed", Outcome.COMPLETED,
             "passed", Outcome.COMPLETED,
+            "pruned", Outcome.COMPLETED,
             "failed", Outcome.FAILED,
             "flush-failed", Outcome.FAILED,
             "rejected", Outcome.REJECTED,

@@ -26,7 +26,8 @@ public enum EventType {
     BACKFILL_FAILED("dev.shoehorn.backfill.failed"),
     CACHE_FLUSHED("dev.shoehorn.cache.flushed"),
     CACHE_FLUSH_FAILED("dev.shoehorn.cache.flush-failed"),
-    SCHEDULE_CAUGHT_UP("dev.shoehorn.schedule.caught-up");
+    SCHEDULE_CAUGHT_UP("dev.shoehorn.schedule.caught-up"),
+    RETENTION_PRUNED("dev.shoehorn.retention.pruned");
 
     private final String type;
 

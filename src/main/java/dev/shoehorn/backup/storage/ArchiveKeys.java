@@ -16,6 +16,9 @@ public record ArchiveKeys(String prefix) {
     public static final String MANIFEST_SUFFIX = ".manifest.json";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP_PARSER = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
+    private static final java.util.regex.Pattern STAMPED = java.util.regex.Pattern
+            .compile("_(\\d{8}_\\d{6})\\.[^/]*$");
 
     public ArchiveKeys {
         prefix = prefix.replaceAll("^/+|/+$", "");
@@ -32,6 +35,35 @@ public record ArchiveKeys(String prefix) {
 
     public String archive(String target, Instant at) {
         return targetPrefix(target) + target + "_" + STAMP.format(at) + ".dump";
+    }
+
+    /** When the archive at {@code key} was started, from the UTC stamp of its name; empty for another name. */
+    public static java.util.Optional<Instant> stampOf(String key) {
+        java.util.regex.Matcher m = STAMPED.matcher(key);
+        if (!m.find()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(java.time.LocalDateTime.parse(m.group(1), STAMP_PARSER)
+                    .toInstant(ZoneOffset.UTC));
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The folder of a target's commands' records of one kind. */
+    public String commands(String kind, String target) {
+        return join(".commands/" + kind + "/" + target + "/");
+    }
+
+    /** The claim of one slot of the retention schedule: the replica that writes it first prunes. */
+    public String retentionRun(Instant slot) {
+        return join(".retention/" + STAMP.format(slot) + ".json");
+    }
+
+    /** The folder of every reaction's records. */
+    public String reactionsRoot() {
+        return join(".reactions/");
     }
 
     public static String manifestOf(String archiveKey) {

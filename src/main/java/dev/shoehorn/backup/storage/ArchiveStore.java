@@ -171,6 +171,46 @@ public class ArchiveStore {
         }
     }
 
+    /** An object as a listing gives it. */
+    public record StoredObject(String key, long bytes, Instant lastModified) {
+    }
+
+    /** A multipart upload that was started and neither completed nor aborted. */
+    public record OpenUpload(String key, String uploadId, Instant initiated) {
+    }
+
+    /** The objects under {@code prefix}, in the store's (lexical) order. */
+    public List<StoredObject> objectsUnder(String prefix) {
+        try {
+            List<StoredObject> objects = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(prefix)).contents()
+                    .forEach(o -> objects.add(new StoredObject(o.key(), o.size(), o.lastModified())));
+            return objects;
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("listing " + prefix, e);
+        }
+    }
+
+    /** The multipart uploads open under {@code prefix}. */
+    public List<OpenUpload> uploadsUnder(String prefix) {
+        try {
+            List<OpenUpload> uploads = new ArrayList<>();
+            s3.listMultipartUploadsPaginator(b -> b.bucket(config.bucket()).prefix(prefix)).uploads()
+                    .forEach(u -> uploads.add(new OpenUpload(u.key(), u.uploadId(), u.initiated())));
+            return uploads;
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("listing the uploads under " + prefix, e);
+        }
+    }
+
+    public void abortUpload(OpenUpload upload) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+        } catch (RuntimeException e) {
+            throw StorageFailures.of("aborting the upload of " + upload.key(), e);
+        }
+    }
+
     /** The user metadata of the object at {@code key}. */
     public Map<String, String> metadata(String key) {
         try {
@@ -326,6 +366,11 @@ public class ArchiveStore {
 
     public Optional<ScheduleState> scheduleState(String target) {
         return getJson(keys.schedule(target), ScheduleState.class);
+    }
+
+    /** A record of the worker's own (idempotency, reaction) as its type, if it is there. */
+    public <T> Optional<T> record(String key, Class<T> type) {
+        return getJson(key, type);
     }
 
     public void saveScheduleState(ScheduleState state) {

@@ -39,6 +39,7 @@ public final class Target {
     private final String maintenanceDatabase;
     private final String schedule;
     private final String scheduleZone;
+    private final TargetsConfig.Retention retention;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -64,6 +65,7 @@ public final class Target {
         this.maintenanceDatabase = config.maintenanceDatabase();
         this.schedule = config.schedule().strip();
         this.scheduleZone = config.scheduleZone().strip();
+        this.retention = config.retention();
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -88,6 +90,7 @@ public final class Target {
         this.maintenanceDatabase = other.maintenanceDatabase;
         this.schedule = other.schedule;
         this.scheduleZone = other.scheduleZone;
+        this.retention = other.retention;
     }
 
     /**
@@ -185,6 +188,11 @@ public final class Target {
     /** The time zone the schedule is read in. */
     public String scheduleZone() {
         return scheduleZone;
+    }
+
+    /** What retention keeps of the target's archives, as configured. */
+    public TargetsConfig.Retention retention() {
+        return retention;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

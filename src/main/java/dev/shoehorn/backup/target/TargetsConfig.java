@@ -123,5 +123,32 @@ public interface TargetsConfig {
         /** The IANA time zone of {@code schedule} ({@code Europe/Berlin}); daylight saving as in docs/operations.md. */
         @WithDefault("UTC")
         String scheduleZone();
+
+        /** What retention keeps of this target's archives (docs/operations.md, "Retention"). */
+        Retention retention();
+    }
+
+    /** Per target; only complete archives count, and the newest complete one is always kept. */
+    interface Retention {
+
+        /** The newest this many complete archives are kept, whatever their age (at least 1). */
+        @WithDefault("3")
+        int keepLast();
+
+        /** Complete archives older than this are deleted unless another rule keeps them (the guide's 14 days). */
+        @WithDefault("14d")
+        Duration maxAge();
+
+        /** The newest archive of each of the last this many days (UTC) that have one is kept. */
+        @WithDefault("0")
+        int keepDaily();
+
+        /** The newest archive of each of the last this many ISO weeks that have one is kept. */
+        @WithDefault("0")
+        int keepWeekly();
+
+        /** The newest archive of each of the last this many months that have one is kept. */
+        @WithDefault("0")
+        int keepMonthly();
     }
 }

@@ -17,6 +17,7 @@ import dev.shoehorn.backup.eventarchive.EventArchiveConfig;
 import dev.shoehorn.backup.ui.UiConfig;
 import dev.shoehorn.backup.job.JobsConfig;
 import dev.shoehorn.backup.progress.ProgressConfig;
+import dev.shoehorn.backup.retention.RetentionConfig;
 import dev.shoehorn.backup.schedule.ScheduleConfig;
 import dev.shoehorn.backup.reaction.BackfillConfig;
 import dev.shoehorn.backup.reaction.CacheFlushConfig;
@@ -36,7 +37,7 @@ class ConfigurationDocsTest {
     private static final List<Class<?>> MAPPINGS = List.of(CommandConfig.class, JobsConfig.class, ProgressConfig.class,
             StorageConfig.class, PgToolsConfig.class, TargetsConfig.class, RestoreConfig.class, BackfillConfig.class,
             CacheFlushConfig.class, SigningConfig.class, SignedEventsConfig.class, EventArchiveConfig.class, UiConfig.class,
-            ScheduleConfig.class);
+            ScheduleConfig.class, RetentionConfig.class);
 
     @Test
     void everyConfigKeyIsInTheReference() throws IOException {
@@ -62,6 +63,8 @@ class ConfigurationDocsTest {
                 var valueType = (Class<?>) ((java.lang.reflect.ParameterizedType) method.getGenericReturnType())
                         .getActualTypeArguments()[1];
                 keys(prefix + ".<name>", valueType, out);
+            } else if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() != null) {
+                keys(prefix + "." + name, method.getReturnType(), out); // a group of the mapping's own
             } else {
                 out.add(prefix + "." + name);
             }

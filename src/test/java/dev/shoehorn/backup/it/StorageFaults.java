@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.S3Exceptions;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 
 /**
  * Wraps the blob store behind the in-process S3 server so that a test can make it answer 503: to
@@ -36,6 +37,8 @@ public final class StorageFaults {
     }
 
     private static volatile Outage outage = Outage.NONE;
+    /** The one object whose deletion the store refuses (403), or null. */
+    private static volatile String undeletable;
     private static final AtomicInteger FAILED_PARTS = new AtomicInteger();
     private static final AtomicInteger REFUSED_CALLS = new AtomicInteger();
     private static final AtomicInteger STORED_PARTS = new AtomicInteger();
@@ -53,6 +56,11 @@ public final class StorageFaults {
                             FAILED_PARTS.incrementAndGet();
                         }
                         throw S3Exceptions.fromStatusCode(503);
+                    }
+                    if (call.equals("removeBlob") && args[0] instanceof DeleteObjectRequest delete
+                            && delete.key().equals(undeletable)) {
+                        REFUSED_CALLS.incrementAndGet();
+                        throw S3Exceptions.fromStatusCode(403);
                     }
                     if (call.equals("uploadMultipartPart")) {
                         STORED_PARTS.incrementAndGet();
@@ -77,6 +85,11 @@ public final class StorageFaults {
     /** The calls of {@code scope} fail for {@code duration} from now; replaces an outage under way. */
     public static void outage(Scope scope, Duration duration) {
         outage = new Outage(scope, System.nanoTime() + duration.toNanos());
+    }
+
+    /** The store refuses to delete the object at {@code key} (403) until called with null. */
+    public static void refuseDeletesOf(String key) {
+        undeletable = key;
     }
 
     public static void endOutage() {

@@ -31,6 +31,7 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
     public static final String RESTORE = "it_restore";
     /** Restorable and protected: needs {@code confirm}. */
     public static final String PROTECTED = "it_protected";
+    public static final String RETENTION = "it_retention";
     public static final String ACCESS_KEY = "it-access";
     /** Secrets the worker is given; tests check they never leak into events or logs. */
     public static final String S3_SECRET = "it-s3-secret-" + UUID.randomUUID();
@@ -82,6 +83,10 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         config.put("backup.targets." + PROTECTED + ".restorable", "true");
         config.put("backup.targets." + PROTECTED + ".protected", "true");
         config.put("backup.targets." + PROTECTED + ".allowed-sources", SOURCE + "," + PROTECTED);
+        // retention's own target: its folder is filled by hand (RetentionIT), it is never dumped
+        target(config, RETENTION, SOURCE_DB, PG.user(), PG_PASSWORD);
+        config.put("backup.targets." + RETENTION + ".retention.keep-last", "2");
+        config.put("backup.targets." + RETENTION + ".retention.max-age", "7d");
         config.put("backup.targets." + RESTORE + ".migrate-command", script("migrate-ok.sh", MIGRATE_OK));
         config.put("backup.targets." + PROTECTED + ".migrate-command", script("migrate-fail.sh", MIGRATE_FAIL));
         return config;

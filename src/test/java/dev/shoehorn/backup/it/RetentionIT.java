@@ -1,0 +1,270 @@
+package dev.shoehorn.backup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.shoehorn.backup.retention.RetentionEvents.Item;
+import dev.shoehorn.backup.retention.RetentionEvents.Pruned;
+import dev.shoehorn.backup.retention.RetentionService;
+import dev.shoehorn.backup.storage.ArchiveKeys;
+import dev.shoehorn.backup.storage.ArchiveStore;
+import dev.shoehorn.backup.storage.CommandRecord;
+import dev.shoehorn.backup.storage.Manifest;
+import dev.shoehorn.backup.storage.ReactionRecord;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Retention on a bucket filled by hand with a mix of old and new, complete and incomplete archives,
+ * an orphan manifest, an abandoned multipart upload, a stranger's object and old records, checked
+ * object by object. Ages come from the archives' names, so the run is made "now" a month ahead: the
+ * store's own dates of what the test writes are then a month old.
+ */
+@QuarkusTest
+@QuarkusTestResource(WorkerStack.class)
+class RetentionIT {
+
+    private static final String TARGET = WorkerStack.RETENTION;
+    private static final Instant NOW = Instant.now().plus(Duration.ofDays(31));
+    private static Events events;
+    private static S3Client s3;
+
+    @Inject
+    ArchiveStore store;
+
+    @Inject
+    RetentionService retention;
+
+    private final Map<String, String> made = new TreeMap<>();
+    private String uploadId;
+
+    @BeforeAll
+    static void connect() {
+        events = new Events(WorkerStack.bootstrapServers());
+        s3 = WorkerStack.s3Client();
+    }
+
+    @AfterAll
+    static void disconnect() throws InterruptedException {
+        events.close();
+        s3.close();
+    }
+
+    @BeforeEach
+    void fillTheFolderByHand() {
+        // keep-last 2, max-age 7d (WorkerStack)
+        complete("newest", NOW.minus(Duration.ofHours(1)));
+        complete("second", NOW.minus(Duration.ofDays(2)));
+        complete("young", NOW.minus(Duration.ofDays(5)));
+        complete("old", NOW.minus(Duration.ofDays(10)));
+        complete("ancient", NOW.minus(Duration.ofDays(40)));
+        archiveOnly("failed-job", NOW.minus(Duration.ofDays(3)));
+        archiveOnly("running-job", NOW.minus(Duration.ofHours(2)));
+        String cut = archiveOnly("cut-short", NOW.minus(Duration.ofDays(4)));
+        put(ArchiveKeys.manifestOf(cut), manifestJson(cut, 999_999));
+        made.put(ArchiveKeys.manifestOf(cut), "cut-short manifest");
+        String orphan = key(NOW.minus(Duration.ofDays(6)));
+        put(ArchiveKeys.manifestOf(orphan), manifestJson(orphan, 10));
+        made.put(ArchiveKeys.manifestOf(orphan), "orphan manifest");
+        put(folder() + "README.txt", "not an archive");
+        made.put(folder() + "README.txt", "stranger");
+        uploadId = s3.createMultipartUpload(b -> b.bucket(WorkerStack.BUCKET).key(key(NOW.minus(Duration.ofDays(31)))))
+                .uploadId();
+    }
+
+    @AfterEach
+    void emptyTheFolder() {
+        store.objectsUnder(folder()).forEach(o -> store.delete(o.key()));
+        store.uploadsUnder(folder()).forEach(store::abortUpload);
+    }
+
+    @Test
+    void aRunDeletesWhatTheRulesGiveUpAndKeepsTheRestSayingWhy() {
+        // Given old finished records of the target, and an unfinished one
+        String finished = record(CommandRecord.State.COMPLETED);
+        String unfinished = record(CommandRecord.State.CLAIMED);
+        String reaction = store.keys().reaction("backfill", UUID.randomUUID().toString());
+        store.recordReaction(new ReactionRecord("backfill", reaction.replaceAll(".*/|\\.json$", ""),
+                UUID.randomUUID().toString(), UUID.randomUUID().toString(), TARGET, ReactionRecord.State.COMPLETED, 2, 1,
+                Instant.now(), Instant.now(), null, null, null));
+
+        // When retention runs a month from now
+        Pruned pruned = retention.prune(TARGET, "cli", NOW);
+
+        // Then exactly these objects are gone, manifests with their archives
+        assertThat(remaining()).containsExactlyInAnyOrder(
+                archive("newest"), ArchiveKeys.manifestOf(archive("newest")),
+                archive("second"), ArchiveKeys.manifestOf(archive("second")),
+                archive("young"), ArchiveKeys.manifestOf(archive("young")),
+                archive("running-job"),
+                folder() + "README.txt");
+        assertThat(store.uploadsUnder(folder())).isEmpty();
+        // and the event says why, object by object
+        assertThat(pruned.kept()).extracting(Item::reason, i -> made.get(i.key())).containsExactlyInAnyOrder(
+                tuple("newest-complete", "newest"), tuple("keep-last", "second"), tuple("within-max-age", "young"),
+                tuple("incomplete-within-grace", "running-job"));
+        assertThat(pruned.deleted()).extracting(Item::key, Item::reason).contains(
+                tuple(ArchiveKeys.manifestOf(archive("old")), "older-than-max-age"),
+                tuple(archive("old"), "older-than-max-age"),
+                tuple(archive("ancient"), "older-than-max-age"),
+                tuple(archive("failed-job"), "incomplete:no-manifest"),
+                tuple(archive("cut-short"), "incomplete:size-mismatch"),
+                tuple(ArchiveKeys.manifestOf(archive("cut-short")), "incomplete:size-mismatch"),
+                tuple(ArchiveKeys.manifestOf(key(NOW.minus(Duration.ofDays(6)))), "orphan-manifest"),
+                tuple(key(NOW.minus(Duration.ofDays(31))), "abandoned-upload"));
+        assertThat(pruned.deleted().indexOf(new Item(ArchiveKeys.manifestOf(archive("old")), "older-than-max-age")))
+                .as("a manifest goes before its archive")
+                .isLessThan(pruned.deleted().indexOf(new Item(archive("old"), "older-than-max-age")));
+        assertThat(pruned.failed()).isEmpty();
+        // and finished records past their life are gone, the unfinished one stays
+        assertThat(pruned.recordsDeleted()).isEqualTo(2);
+        assertThat(store.exists(finished)).isFalse();
+        assertThat(store.exists(reaction)).isFalse();
+        assertThat(store.exists(unfinished)).isTrue();
+        // and one event reported the run, as the contract has it
+        await().atMost(Duration.ofSeconds(10)).until(() -> prunedEvents().size() == 1);
+        JsonNode data = prunedEvents().get(0).path("data");
+        assertThat(data.path("trigger").asText()).isEqualTo("cli");
+        assertThat(data.path("deletedCount").asInt()).isEqualTo(pruned.deletedCount());
+        assertThat(events.checkContract("dev.shoehorn.retention").violations()).isEmpty();
+        store.delete(unfinished);
+    }
+
+    @Test
+    void aFailedDeleteIsReportedAndNeverStopsTheRest() {
+        // Given the store refuses to delete one old archive's manifest
+        String refused = ArchiveKeys.manifestOf(archive("old"));
+        StorageFaults.refuseDeletesOf(refused);
+        try {
+            // When retention runs
+            Pruned pruned = retention.prune(TARGET, "schedule", NOW);
+
+            // Then that archive is left whole (its manifest could not go, so neither does its archive) and
+            // reported, and everything else the rules give up is gone
+            assertThat(pruned.failed()).singleElement().satisfies(f -> {
+                assertThat(f.key()).isEqualTo(refused);
+                assertThat(f.reason()).isEqualTo("older-than-max-age");
+            });
+            assertThat(remaining()).contains(refused, archive("old")).doesNotContain(archive("ancient"),
+                    archive("failed-job"));
+        } finally {
+            StorageFaults.refuseDeletesOf(null);
+        }
+
+        // and the next run deletes it
+        Pruned next = retention.prune(TARGET, "schedule", NOW);
+        assertThat(next.failed()).isEmpty();
+        assertThat(remaining()).doesNotContain(refused, archive("old"));
+    }
+
+    @Test
+    void theNewestCompleteArchiveIsKeptHoweverOldAfterARunOfFailures() {
+        // Given only failed jobs' leftovers for weeks, and one complete archive from long ago
+        emptyTheFolder();
+        complete("last-good", NOW.minus(Duration.ofDays(60)));
+        archiveOnly("failed-1", NOW.minus(Duration.ofDays(20)));
+        archiveOnly("failed-2", NOW.minus(Duration.ofDays(2)));
+
+        // When retention runs
+        retention.prune(TARGET, "schedule", NOW);
+
+        // Then the last good backup is still there, the failures' leftovers are not
+        assertThat(remaining()).containsExactlyInAnyOrder(archive("last-good"),
+                ArchiveKeys.manifestOf(archive("last-good")));
+    }
+
+    @Test
+    void aSuccessfulBackupIsFollowedByARetentionRunOfItsTarget() {
+        // Given a backup of a target
+        String commandId = Commands.newCommandId();
+        try (Commands commands = new Commands(WorkerStack.bootstrapServers())) {
+            commands.send("backup.commands", WorkerStack.SOURCE, Commands.backup(commandId, WorkerStack.SOURCE));
+        }
+
+        // When it completes
+        JsonNode completed = events.awaitJobEnd(commandId).stream()
+                .filter(e -> e.path("type").asText().equals("dev.shoehorn.backup.completed")).findFirst().orElseThrow();
+        String archive = completed.path("data").path("archive").path("key").asText();
+
+        // Then the worker that made it runs retention over its target, keeping it as the newest
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.all().stream()
+                .filter(e -> e.path("type").asText().equals("dev.shoehorn.retention.pruned"))
+                .filter(e -> e.path("data").path("trigger").asText().equals("after-backup"))
+                .anyMatch(e -> e.path("data").path("kept").findValuesAsText("key").contains(archive)));
+    }
+
+    private List<JsonNode> prunedEvents() {
+        return events.all().stream().filter(e -> e.path("type").asText().equals("dev.shoehorn.retention.pruned"))
+                .filter(e -> TARGET.equals(e.path("subject").asText())).toList();
+    }
+
+    private List<String> remaining() {
+        return store.objectsUnder(folder()).stream().map(ArchiveStore.StoredObject::key).toList();
+    }
+
+    private String record(CommandRecord.State state) {
+        CommandRecord record = CommandRecord.claim("backup", TARGET, UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(), Instant.now()).moved(state, Instant.now());
+        store.saveCommand(record);
+        return store.keys().command("backup", TARGET, record.commandId());
+    }
+
+    private void complete(String name, Instant at) {
+        String key = archiveOnly(name, at);
+        put(ArchiveKeys.manifestOf(key), manifestJson(key, name.length()));
+    }
+
+    private String archiveOnly(String name, Instant at) {
+        String key = key(at);
+        put(key, name);
+        made.put(key, name);
+        return key;
+    }
+
+    private String archive(String name) {
+        return made.entrySet().stream().filter(e -> e.getValue().equals(name)).findFirst().orElseThrow().getKey();
+    }
+
+    private static String key(Instant at) {
+        return new ArchiveKeys(WorkerStack.PREFIX).archive(TARGET, at);
+    }
+
+    private static String folder() {
+        return new ArchiveKeys(WorkerStack.PREFIX).targetPrefix(TARGET);
+    }
+
+    private static void put(String key, String body) {
+        s3.putObject(b -> b.bucket(WorkerStack.BUCKET).key(key), RequestBody.fromString(body));
+    }
+
+    private static String manifestJson(String key, long bytes) {
+        return "{\"manifestVersion\":" + Manifest.VERSION + ",\"archiveKey\":\"" + key + "\",\"target\":\"" + TARGET
+                + "\",\"commandId\":\"" + UUID.randomUUID() + "\",\"jobId\":\"" + UUID.randomUUID()
+                + "\",\"format\":\"custom\",\"bytes\":" + bytes + ",\"sha256\":\"00\",\"pgDumpVersion\":\"15\","
+                + "\"serverVersion\":\"15\",\"databaseBytes\":1,\"startedAt\":\"2026-01-01T00:00:00Z\","
+                + "\"completedAt\":\"2026-01-01T00:00:01Z\",\"rlsTables\":[]}";
+    }
+
+    private static org.assertj.core.groups.Tuple tuple(Object... values) {
+        return org.assertj.core.groups.Tuple.tuple(values);
+    }
+}
