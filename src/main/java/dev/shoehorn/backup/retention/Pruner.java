@@ -7,190 +7,216 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
-import org.jboss.logging.Logger;
+import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.shoehorn.backup.failure.JobFailedException;
-import dev.shoehorn.backup.retention.RetentionEvents.FailedItem;
-import dev.shoehorn.backup.retention.RetentionEvents.Item;
 import dev.shoehorn.backup.retention.RetentionPlan.Candidate;
 import dev.shoehorn.backup.retention.RetentionPlan.Decision;
 import dev.shoehorn.backup.storage.ArchiveChecks;
 import dev.shoehorn.backup.storage.ArchiveKeys;
-import dev.shoehorn.backup.storage.ArchiveStore;
-import dev.shoehorn.backup.storage.ArchiveStore.StoredObject;
-import dev.shoehorn.backup.storage.CommandRecord;
-import dev.shoehorn.backup.storage.Manifest;
-import dev.shoehorn.backup.storage.ReactionRecord;
+import dev.shoehorn.backup.storage.OpenUpload;
+import dev.shoehorn.backup.storage.StoredObject;
 
 /**
- * Applies a target's retention to the store: the archives that {@link RetentionPlan} gives up (a
+ * Applies a target's retention to a bucket: the archives that {@link RetentionPlan} gives up (a
  * manifest is deleted before its archive, so that a run cut short never leaves an archive that looks
  * complete without its data), abandoned multipart uploads, and finished records past their useful
  * life. An object that cannot be deleted is reported and left for the next run; it never stops the
- * rest.
+ * rest. A dry run reports the same without deleting. The worker and the CLI compile this one class.
  */
 public final class Pruner {
 
-    private static final Logger LOG = Logger.getLogger(Pruner.class);
-    private static final List<String> COMMAND_KINDS = List.of("backup", "restore");
     public static final String ABANDONED_UPLOAD = "abandoned-upload";
     public static final String RECORD_EXPIRED = "record-expired";
+    private static final List<String> COMMAND_KINDS = List.of("backup", "restore");
+    private static final Set<String> FINAL_STATES = Set.of("COMPLETED", "FAILED");
 
-    private final ArchiveStore store;
-    private final Duration incompleteGrace;
-    private final Duration recordMaxAge;
-    private final Duration abandonedUploadAge;
-
-    public Pruner(ArchiveStore store, Duration incompleteGrace, Duration recordMaxAge, Duration abandonedUploadAge) {
-        this.store = store;
-        this.incompleteGrace = incompleteGrace;
-        this.recordMaxAge = recordMaxAge;
-        this.abandonedUploadAge = abandonedUploadAge;
+    /** An object deleted (or, in a dry run, to be), or an archive kept, and why. */
+    public record Item(String key, String reason) {
     }
 
-    /** What one run did to one target. */
+    /** An object that could not be deleted: the next run tries again. */
+    public record FailedItem(String key, String reason, String error) {
+    }
+
+    /** What one run did (or would do) to one target. */
     public record Result(List<Item> deleted, List<Item> kept, List<FailedItem> failed, int recordsDeleted) {
     }
 
+    private final RetentionBucket bucket;
+    private final Duration incompleteGrace;
+    private final Duration recordMaxAge;
+    private final Duration abandonedUploadAge;
+    private final Consumer<String> log;
+
     /**
-     * Prunes {@code target} as of {@code now}.
-     *
-     * @throws JobFailedException when the target's folder cannot be listed: nothing is deleted
+     * @param log receives one {@code key=value} line per object deleted or not deleted
      */
-    public Result prune(String target, RetentionRules rules, Instant now) {
-        List<Item> deleted = new ArrayList<>();
-        List<Item> kept = new ArrayList<>();
-        List<FailedItem> failed = new ArrayList<>();
+    public Pruner(RetentionBucket bucket, Duration incompleteGrace, Duration recordMaxAge,
+            Duration abandonedUploadAge, Consumer<String> log) {
+        this.bucket = bucket;
+        this.incompleteGrace = incompleteGrace;
+        this.recordMaxAge = recordMaxAge;
+        this.abandonedUploadAge = abandonedUploadAge;
+        this.log = log;
+    }
+
+    /**
+     * Prunes {@code target} as of {@code now}; with {@code dryRun}, deletes nothing and reports what
+     * it would delete.
+     *
+     * @throws RuntimeException when the target's folder cannot be listed: nothing is deleted
+     */
+    public Result prune(String target, RetentionRules rules, Instant now, boolean dryRun) {
+        Run run = new Run(target, dryRun);
         for (Decision decision : RetentionPlan.plan(candidates(target), rules, incompleteGrace, now)) {
             String key = decision.archive().archiveKey();
             if (!decision.delete()) {
-                kept.add(new Item(key, decision.reason()));
+                run.kept.add(new Item(key, decision.reason()));
                 continue;
             }
             // the commit point goes first: if the archive's delete then fails, what is left is incomplete
             if (decision.archive().manifestPresent()
-                    && !delete(target, ArchiveKeys.manifestOf(key), decision.reason(), deleted, failed)) {
+                    && !run.delete(ArchiveKeys.manifestOf(key), decision.reason())) {
                 continue;
             }
             if (decision.archive().archivePresent()) {
-                delete(target, key, decision.reason(), deleted, failed);
+                run.delete(key, decision.reason());
             }
         }
-        abortAbandonedUploads(target, now, deleted, failed);
-        int records = pruneRecords(target, now, failed);
-        return new Result(deleted, kept, failed, records);
+        abortAbandonedUploads(target, now, run);
+        pruneRecords(target, now, run);
+        return new Result(run.deleted, run.kept, run.failed, run.records);
     }
 
     /**
      * The folder's archives as the plan sees them, aged by their names' stamps (when the backup
      * started, whatever the store's dates say); manifests are read to tell complete from not.
+     * Objects not named as the worker names archives are not the worker's to judge.
      */
     private List<Candidate> candidates(String target) {
-        Map<String, StoredObject> objects = new HashMap<>();
-        store.objectsUnder(store.keys().targetPrefix(target)).forEach(o -> objects.put(o.key(), o));
         Map<String, Long> sizes = new HashMap<>();
-        objects.forEach((k, o) -> sizes.put(k, o.bytes()));
+        bucket.objects(bucket.keys().targetPrefix(target)).forEach(o -> sizes.put(o.key(), o.bytes()));
         List<Candidate> candidates = new ArrayList<>();
-        for (String key : ArchiveChecks.archivesNewestFirst(objects.keySet())) {
-            if (ArchiveKeys.stampOf(key).isEmpty()) {
-                continue; // not named as the worker names archives: not the worker's to judge
+        for (String key : ArchiveChecks.archivesNewestFirst(sizes.keySet())) {
+            Optional<Instant> madeAt = ArchiveKeys.stampOf(key);
+            if (madeAt.isEmpty()) {
+                continue;
             }
             String manifestKey = ArchiveKeys.manifestOf(key);
-            boolean manifestPresent = objects.containsKey(manifestKey);
-            Optional<Manifest> manifest = Optional.empty();
+            boolean manifestPresent = sizes.containsKey(manifestKey);
+            Optional<ArchiveChecks.ManifestFacts> facts = Optional.empty();
             if (manifestPresent) {
                 try {
-                    manifest = store.manifest(key);
-                } catch (JobFailedException e) {
-                    if (!(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException)) {
-                        throw e; // the store failed: decide nothing on half the facts
-                    }
+                    facts = bucket.json(manifestKey).map(m -> new ArchiveChecks.ManifestFacts(
+                            m.path("target").asText(null), m.path("archiveKey").asText(null), m.path("bytes").asLong(-1)));
+                } catch (IllegalArgumentException e) {
+                    facts = Optional.empty(); // unreadable: incomplete
                 }
             }
-            String problem = ArchiveChecks.archiveProblem(target, key, sizes, manifest.map(
-                    m -> new ArchiveChecks.ManifestFacts(m.target(), m.archiveKey(), m.bytes()))).orElse(null);
-            Instant madeAt = ArchiveKeys.stampOf(key).orElseThrow();
-            candidates.add(new Candidate(key, madeAt, objects.containsKey(key), manifestPresent, problem));
+            String problem = ArchiveChecks.archiveProblem(target, key, sizes, facts).orElse(null);
+            candidates.add(new Candidate(key, madeAt.get(), sizes.containsKey(key), manifestPresent, problem));
         }
         return candidates;
     }
 
-    private void abortAbandonedUploads(String target, Instant now, List<Item> deleted, List<FailedItem> failed) {
+    private void abortAbandonedUploads(String target, Instant now, Run run) {
         Instant cutoff = now.minus(abandonedUploadAge);
-        List<ArchiveStore.OpenUpload> uploads;
+        List<OpenUpload> uploads;
         try {
-            uploads = store.uploadsUnder(store.keys().targetPrefix(target));
-        } catch (JobFailedException e) {
-            failed.add(new FailedItem(store.keys().targetPrefix(target), ABANDONED_UPLOAD, e.failure().message()));
+            uploads = bucket.uploads(bucket.keys().targetPrefix(target));
+        } catch (RuntimeException e) {
+            run.failed.add(new FailedItem(bucket.keys().targetPrefix(target), ABANDONED_UPLOAD, message(e)));
             return;
         }
-        for (ArchiveStore.OpenUpload upload : uploads) {
-            if (upload.initiated() == null || !upload.initiated().isBefore(cutoff)) {
-                continue; // a running job's
-            }
-            try {
-                store.abortUpload(upload);
-                deleted.add(new Item(upload.key(), ABANDONED_UPLOAD));
-                LOG.infof("target=%s stage=retention-deleted key=%s reason=%s initiated=%s", target, upload.key(),
-                        ABANDONED_UPLOAD, upload.initiated());
-            } catch (JobFailedException e) {
-                failed.add(new FailedItem(upload.key(), ABANDONED_UPLOAD, e.failure().message()));
+        for (OpenUpload upload : uploads) {
+            if (upload.initiated() != null && upload.initiated().isBefore(cutoff)) { // younger: a running job's
+                run.act(upload.key(), ABANDONED_UPLOAD, () -> bucket.abort(upload));
             }
         }
     }
 
-    /**
-     * Finished idempotency and reaction records of the target older than their useful life; an
-     * unfinished one (a job that may yet resume) is left. Returns how many were deleted.
-     */
-    private int pruneRecords(String target, Instant now, List<FailedItem> failed) {
+    /** Finished idempotency and reaction records of the target older than their useful life; unfinished ones stay. */
+    private void pruneRecords(String target, Instant now, Run run) {
         Instant cutoff = now.minus(recordMaxAge);
-        int deleted = 0;
         try {
             for (String kind : COMMAND_KINDS) {
-                for (StoredObject o : store.objectsUnder(store.keys().commands(kind, target))) {
-                    if (o.lastModified().isBefore(cutoff) && store.record(o.key(), CommandRecord.class)
-                            .filter(r -> r.state().isFinal()).isPresent()) {
-                        deleted += deleteRecord(target, o.key(), failed);
+                for (StoredObject o : bucket.objects(bucket.keys().commands(kind, target))) {
+                    if (o.lastModified().isBefore(cutoff) && finished(o.key(), null)) {
+                        run.record(o.key());
                     }
                 }
             }
-            for (StoredObject o : store.objectsUnder(store.keys().reactionsRoot())) {
-                if (o.lastModified().isBefore(cutoff) && store.record(o.key(), ReactionRecord.class)
-                        .filter(r -> target.equals(r.target()) && r.state().isFinal()).isPresent()) {
-                    deleted += deleteRecord(target, o.key(), failed);
+            for (StoredObject o : bucket.objects(bucket.keys().reactionsRoot())) {
+                if (o.lastModified().isBefore(cutoff) && finished(o.key(), target)) {
+                    run.record(o.key());
                 }
             }
-        } catch (JobFailedException e) {
-            failed.add(new FailedItem(store.keys().commands("*", target), RECORD_EXPIRED, e.failure().message()));
-        }
-        return deleted;
-    }
-
-    private int deleteRecord(String target, String key, List<FailedItem> failed) {
-        try {
-            store.delete(key);
-            LOG.debugf("target=%s stage=retention-record-deleted key=%s", target, key);
-            return 1;
-        } catch (JobFailedException e) {
-            failed.add(new FailedItem(key, RECORD_EXPIRED, e.failure().message()));
-            return 0;
+        } catch (RuntimeException e) {
+            run.failed.add(new FailedItem(bucket.keys().commands("*", target), RECORD_EXPIRED, message(e)));
         }
     }
 
-    /** Deletes one object of an archive; false when it could not be (reported in {@code failed}). */
-    private boolean delete(String target, String key, String reason, List<Item> deleted, List<FailedItem> failed) {
+    /** Whether the record at {@code key} has ended (and, when {@code target} is given, is that target's). */
+    private boolean finished(String key, String target) {
         try {
-            store.delete(key);
-            deleted.add(new Item(key, reason));
-            LOG.infof("target=%s stage=retention-deleted key=%s reason=%s", target, key, reason);
-            return true;
-        } catch (JobFailedException e) {
-            failed.add(new FailedItem(key, reason, e.failure().message()));
-            LOG.warnf("target=%s stage=retention-delete-failed key=%s reason=%s code=%s msg=\"%s\"", target, key,
-                    reason, e.failure().code(), e.failure().message());
-            return false;
+            return bucket.json(key).filter(r -> FINAL_STATES.contains(r.path("state").asText()))
+                    .filter(r -> target == null || target.equals(r.path("target").asText())).isPresent();
+        } catch (IllegalArgumentException e) {
+            return false; // unreadable: left for a person to look at
+        }
+    }
+
+    private static String message(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** One run's findings. */
+    private final class Run {
+        final String target;
+        final boolean dryRun;
+        final List<Item> deleted = new ArrayList<>();
+        final List<Item> kept = new ArrayList<>();
+        final List<FailedItem> failed = new ArrayList<>();
+        int records;
+
+        Run(String target, boolean dryRun) {
+            this.target = target;
+            this.dryRun = dryRun;
+        }
+
+        boolean delete(String key, String reason) {
+            return act(key, reason, () -> bucket.delete(key));
+        }
+
+        /** Deletes (or aborts) one object; false when that failed, which is reported. */
+        boolean act(String key, String reason, Runnable deletion) {
+            try {
+                if (!dryRun) {
+                    deletion.run();
+                }
+                deleted.add(new Item(key, reason));
+                log.accept("target=" + target + " stage=retention-deleted key=" + key + " reason=" + reason + " dryRun=" + dryRun);
+                return true;
+            } catch (RuntimeException e) {
+                failed.add(new FailedItem(key, reason, message(e)));
+                log.accept("target=" + target + " stage=retention-delete-failed key=" + key + " reason=" + reason + " msg=\"" + message(e)
+                        + "\"");
+                return false;
+            }
+        }
+
+        void record(String key) {
+            try {
+                if (!dryRun) {
+                    bucket.delete(key);
+                }
+                records++;
+            } catch (RuntimeException e) {
+                failed.add(new FailedItem(key, RECORD_EXPIRED, message(e)));
+            }
         }
     }
 }

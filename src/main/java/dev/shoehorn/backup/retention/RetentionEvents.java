@@ -14,14 +14,6 @@ public final class RetentionEvents {
     private RetentionEvents() {
     }
 
-    /** An object deleted, or an archive kept, and why. */
-    public record Item(String key, String reason) {
-    }
-
-    /** An object that could not be deleted: it is tried again by the next run. */
-    public record FailedItem(String key, String reason, String error) {
-    }
-
     /** The target's rules as applied. */
     public record Rules(int keepLast, long maxAgeSeconds, int keepDaily, int keepWeekly, int keepMonthly) {
 
@@ -32,8 +24,9 @@ public final class RetentionEvents {
     }
 
     /** One run over one target: what was deleted and why, what was kept and why, what failed. */
-    public record Pruned(String trigger, Rules rules, List<Item> deleted, int deletedCount, List<Item> kept,
-            int keptCount, List<FailedItem> failed, int failedCount, int recordsDeleted, long durationMs)
+    public record Pruned(String trigger, Rules rules, List<Pruner.Item> deleted, int deletedCount,
+            List<Pruner.Item> kept, int keptCount, List<Pruner.FailedItem> failed, int failedCount, int recordsDeleted,
+            long durationMs)
             implements StageEvent {
 
         @Override

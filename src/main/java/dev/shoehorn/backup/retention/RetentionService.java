@@ -95,7 +95,8 @@ public class RetentionService {
             throw new IllegalStateException("invalid retention configuration: " + String.join("; ", problems));
         }
         this.schedule = cron;
-        this.pruner = new Pruner(store, config.incompleteGrace(), config.recordMaxAge(), storage.abandonedUploadAge());
+        this.pruner = new Pruner(new StoreBucket(store), config.incompleteGrace(), config.recordMaxAge(),
+                storage.abandonedUploadAge(), LOG::info);
         this.runs = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "retention");
             t.setDaemon(true);
@@ -112,7 +113,7 @@ public class RetentionService {
         RetentionRules targetRules = Optional.ofNullable(rules.get(target))
                 .orElseThrow(() -> new IllegalArgumentException("target " + target + " is not configured"));
         long started = System.nanoTime();
-        Pruner.Result result = pruner.prune(target, targetRules, now);
+        Pruner.Result result = pruner.prune(target, targetRules, now, false);
         Pruned pruned = new Pruned(trigger, RetentionEvents.Rules.of(targetRules), listed(result.deleted()),
                 result.deleted().size(), listed(result.kept()), result.kept().size(), listed(result.failed()),
                 result.failed().size(), result.recordsDeleted(), Duration.ofNanos(System.nanoTime() - started).toMillis());

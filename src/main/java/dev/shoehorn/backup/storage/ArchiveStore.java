@@ -171,14 +171,6 @@ public class ArchiveStore {
         }
     }
 
-    /** An object as a listing gives it. */
-    public record StoredObject(String key, long bytes, Instant lastModified) {
-    }
-
-    /** A multipart upload that was started and neither completed nor aborted. */
-    public record OpenUpload(String key, String uploadId, Instant initiated) {
-    }
-
     /** The objects under {@code prefix}, in the store's (lexical) order. */
     public List<StoredObject> objectsUnder(String prefix) {
         try {

@@ -37,6 +37,7 @@ import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.progress.StageEvent;
 import dev.shoehorn.backup.reaction.ReactionEvents;
 import dev.shoehorn.backup.restore.RestoreCommand;
+import dev.shoehorn.backup.retention.Pruner;
 import dev.shoehorn.backup.retention.RetentionEvents;
 import dev.shoehorn.backup.restore.RestoreCommandParser;
 import dev.shoehorn.backup.restore.RestoreConfig;
@@ -104,10 +105,10 @@ class MessageClassesTest {
                 event(5, new BackupEvents.Failed(storage, 12_345)),
                 envelope(JOB, null, TARGET, 1, new RetentionEvents.Pruned("schedule",
                         new RetentionEvents.Rules(3, 1_209_600, 7, 4, 0),
-                        List.of(new RetentionEvents.Item(ARCHIVE.key() + ".manifest.json", "older-than-max-age"),
-                                new RetentionEvents.Item(ARCHIVE.key(), "older-than-max-age")), 2,
-                        List.of(new RetentionEvents.Item(ARCHIVE.key(), "newest-complete")), 1,
-                        List.of(new RetentionEvents.FailedItem(ARCHIVE.key(), "incomplete:no-manifest",
+                        List.of(new Pruner.Item(ARCHIVE.key() + ".manifest.json", "older-than-max-age"),
+                                new Pruner.Item(ARCHIVE.key(), "older-than-max-age")), 2,
+                        List.of(new Pruner.Item(ARCHIVE.key(), "newest-complete")), 1,
+                        List.of(new Pruner.FailedItem(ARCHIVE.key(), "incomplete:no-manifest",
                                 "deleting it: Access Denied (403)")), 1, 4, 377)),
                 envelope(JOB, null, null, 1, new CommandEvents.Rejected(EventType.BACKUP_REJECTED,
                         new ErrorInfo(ErrorCode.INVALID_JSON.name(), "the record is not JSON", false)))),

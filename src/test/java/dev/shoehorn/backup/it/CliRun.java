@@ -29,12 +29,17 @@ public record CliRun(int exit, String out, String err) {
 
     /** Runs one command line with {@code settings} above the worker's application.properties. */
     public static CliRun of(Map<String, String> settings, String... args) {
+        return of(settings, Clock.systemUTC(), args);
+    }
+
+    /** As {@link #of(Map, String...)}, on the CLI's clock set to {@code clock}. */
+    public static CliRun of(Map<String, String> settings, Clock clock, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Map<String, String> keys = new HashMap<>(settings);
         keys.putIfAbsent("quarkus.profile", "cli-test");
         Cli cli = new Cli(() -> CliSettings.load(keys), new Console(new PrintWriter(out, true), new PrintWriter(err, true), false),
-                Clock.systemUTC());
+                clock);
         int exit = Main.run(cli, args);
         return new CliRun(exit, out.toString(), err.toString());
     }

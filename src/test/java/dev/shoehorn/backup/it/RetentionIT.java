@@ -3,8 +3,10 @@ package dev.shoehorn.backup.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.shoehorn.backup.retention.RetentionEvents.Item;
+import dev.shoehorn.backup.retention.Pruner.Item;
 import dev.shoehorn.backup.retention.RetentionEvents.Pruned;
 import dev.shoehorn.backup.retention.RetentionService;
 import dev.shoehorn.backup.storage.ArchiveKeys;
@@ -212,13 +214,64 @@ class RetentionIT {
                 .anyMatch(e -> e.path("data").path("kept").findValuesAsText("key").contains(archive)));
     }
 
+    @Test
+    void theCliDryRunShowsTheWorkersDecisionsAndDeletesNothing() {
+        // Given the folder as filled
+        List<String> before = remaining();
+
+        // When an operator asks what retention would do a month from now
+        CliRun run = CliRun.of(cliSettings(), Clock.fixed(NOW, ZoneOffset.UTC), "prune", "--target", TARGET, "--json");
+
+        // Then it lists the deletions and keeps, with reasons, and nothing is gone
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode plan = run.json().get(0);
+        assertThat(plan.path("dryRun").asBoolean()).isTrue();
+        assertThat(plan.path("deleted").findValuesAsText("key")).contains(archive("old"),
+                ArchiveKeys.manifestOf(archive("old")), archive("failed-job"), key(NOW.minus(Duration.ofDays(31))));
+        assertThat(plan.path("kept").findValuesAsText("reason")).containsExactlyInAnyOrder("newest-complete",
+                "keep-last", "within-max-age", "incomplete-within-grace");
+        assertThat(remaining()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(store.uploadsUnder(folder())).hasSize(1);
+    }
+
+    @Test
+    void theCliWithConfirmPrunesAndReportsTheRun() {
+        // When an operator confirms the run
+        CliRun run = CliRun.of(cliSettings(), Clock.fixed(NOW, ZoneOffset.UTC), "prune", "--target", TARGET,
+                "--confirm");
+
+        // Then what the rules give up is gone, the rest stays, and the run is on the topic as the CLI's
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("deleted", "older-than-max-age", "newest-complete");
+        assertThat(remaining()).containsExactlyInAnyOrder(
+                archive("newest"), ArchiveKeys.manifestOf(archive("newest")),
+                archive("second"), ArchiveKeys.manifestOf(archive("second")),
+                archive("young"), ArchiveKeys.manifestOf(archive("young")),
+                archive("running-job"),
+                folder() + "README.txt");
+        await().atMost(Duration.ofSeconds(10)).until(() -> prunedEvents().stream()
+                .anyMatch(e -> e.path("data").path("trigger").asText().equals("cli")));
+        assertThat(events.checkContract("dev.shoehorn.retention").violations()).isEmpty();
+    }
+
+    private static Map<String, String> cliSettings() {
+        Map<String, String> settings = CliRun.settings(WorkerStack.bootstrapServers(), WorkerStack.s3().endpoint(),
+                WorkerStack.BUCKET, WorkerStack.PREFIX, WorkerStack.ACCESS_KEY, WorkerStack.S3_SECRET);
+        settings.put("backup.targets." + TARGET + ".host", "127.0.0.1");
+        settings.put("backup.targets." + TARGET + ".database", "unused");
+        settings.put("backup.targets." + TARGET + ".user", "unused");
+        settings.put("backup.targets." + TARGET + ".retention.keep-last", "2");
+        settings.put("backup.targets." + TARGET + ".retention.max-age", "7d");
+        return settings;
+    }
+
     private List<JsonNode> prunedEvents() {
         return events.all().stream().filter(e -> e.path("type").asText().equals("dev.shoehorn.retention.pruned"))
                 .filter(e -> TARGET.equals(e.path("subject").asText())).toList();
     }
 
     private List<String> remaining() {
-        return store.objectsUnder(folder()).stream().map(ArchiveStore.StoredObject::key).toList();
+        return store.objectsUnder(folder()).stream().map(dev.shoehorn.backup.storage.StoredObject::key).toList();
     }
 
     private String record(CommandRecord.State state) {

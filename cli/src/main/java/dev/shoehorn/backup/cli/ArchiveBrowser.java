@@ -12,8 +12,11 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.retention.RetentionBucket;
 import dev.shoehorn.backup.storage.ArchiveChecks;
 import dev.shoehorn.backup.storage.ArchiveKeys;
+import dev.shoehorn.backup.storage.OpenUpload;
+import dev.shoehorn.backup.storage.StoredObject;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -32,7 +35,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The archives in object storage, read only: a target's folder, listed with each archive's manifest
  * and whether it is complete ({@link ArchiveChecks}, the worker's own rule), and an archive's bytes.
  */
-final class ArchiveBrowser implements AutoCloseable {
+final class ArchiveBrowser implements AutoCloseable, RetentionBucket {
 
     /** One archive of a target's folder, newest first in listings. */
     record Archive(String key, String target, long bytes, Instant lastModified, JsonNode manifest, String problem) {
@@ -189,6 +192,62 @@ final class ArchiveBrowser implements AutoCloseable {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public ArchiveKeys keys() {
+        return keys;
+    }
+
+    @Override
+    public List<StoredObject> objects(String prefix) {
+        try {
+            List<StoredObject> objects = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(storage.bucket()).prefix(prefix)).contents()
+                    .forEach(o -> objects.add(new StoredObject(o.key(), o.size(), o.lastModified())));
+            return objects;
+        } catch (SdkException e) {
+            throw CliException.unreachable("the object store (" + storage + ")", e);
+        }
+    }
+
+    @Override
+    public List<OpenUpload> uploads(String prefix) {
+        try {
+            List<OpenUpload> uploads = new ArrayList<>();
+            s3.listMultipartUploadsPaginator(b -> b.bucket(storage.bucket()).prefix(prefix)).uploads()
+                    .forEach(u -> uploads.add(new OpenUpload(u.key(), u.uploadId(), u.initiated())));
+            return uploads;
+        } catch (SdkException e) {
+            throw CliException.unreachable("the object store (" + storage + ")", e);
+        }
+    }
+
+    @Override
+    public Optional<JsonNode> json(String key) {
+        try (InputStream in = s3.getObject(b -> b.bucket(storage.bucket()).key(key))) {
+            JsonNode node = json.readTree(in);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException(key + " is not a JSON object");
+            }
+            return Optional.of(node);
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(key + " is not JSON", e);
+        } catch (IOException | SdkException e) {
+            throw CliException.unreachable("the object store (" + storage + ")", e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(storage.bucket()).key(key));
+    }
+
+    @Override
+    public void abort(OpenUpload upload) {
+        s3.abortMultipartUpload(b -> b.bucket(storage.bucket()).key(upload.key()).uploadId(upload.uploadId()));
     }
 
     @Override

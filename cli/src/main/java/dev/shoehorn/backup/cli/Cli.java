@@ -28,7 +28,8 @@ import picocli.CommandLine.ScopeType;
                 VerifyCommand.class,
                 StatusCommand.class,
                 AuditCommand.class,
-                ScheduleCommand.class },
+                ScheduleCommand.class,
+                PruneCommand.class },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done: the job completed, the archive checks out",

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.shoehorn.backup.retention.RetentionRules;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -37,6 +38,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * @param publicKeys trusted public keys by key id, to check events' signatures
  * @param targets the configured targets' names
  * @param schedules each target's backup schedule and its zone, with the worker's defaults
+ * @param retention each target's retention rules and the runs' settings, with the worker's defaults
  * @param pgBinDirs where to look for {@code pg_restore} before the PATH
  * @param answerTimeout how long Kafka and the store may take to answer ({@code backup.cli.timeout})
  */
@@ -53,6 +55,7 @@ public record CliSettings(
         Map<String, String> publicKeys,
         Set<String> targets,
         Map<String, TargetSchedule> schedules,
+        Retention retention,
         Optional<String> pgBinDirs,
         java.time.Duration answerTimeout) {
 
@@ -69,6 +72,11 @@ public record CliSettings(
 
     /** {@code backup.targets.<name>.schedule} and {@code .schedule-zone}, as configured or by default. */
     public record TargetSchedule(String expression, String zone) {
+    }
+
+    /** {@code backup.targets.<name>.retention.*}, {@code backup.retention.*}, {@code backup.storage.abandoned-upload-age}. */
+    public record Retention(Map<String, RetentionRules> rules, java.time.Duration incompleteGrace,
+            java.time.Duration recordMaxAge, java.time.Duration abandonedUploadAge) {
     }
 
     private static final Pattern TARGET_KEY = Pattern.compile("backup\\.targets\\.([^.]+)\\..+");
@@ -124,6 +132,7 @@ public record CliSettings(
                 prefixed(config, "backup.signing.public-keys."),
                 targets(config),
                 schedules(config),
+                retention(config),
                 optional(config, "backup.pg.bin-dirs"),
                 Units.duration(value(config, "backup.cli.timeout", "15s")));
     }
@@ -177,6 +186,22 @@ public record CliSettings(
                     value(config, "backup.targets." + target + ".schedule-zone", "UTC")));
         }
         return schedules;
+    }
+
+    /** The worker's defaults are those of TargetsConfig.Retention and RetentionConfig. */
+    private static Retention retention(SmallRyeConfig config) {
+        Map<String, RetentionRules> rules = new TreeMap<>();
+        for (String target : targets(config)) {
+            String key = "backup.targets." + target + ".retention.";
+            rules.put(target, new RetentionRules(Integer.parseInt(value(config, key + "keep-last", "3")),
+                    Units.duration(value(config, key + "max-age", "14d")),
+                    Integer.parseInt(value(config, key + "keep-daily", "0")),
+                    Integer.parseInt(value(config, key + "keep-weekly", "0")),
+                    Integer.parseInt(value(config, key + "keep-monthly", "0"))));
+        }
+        return new Retention(rules, Units.duration(value(config, "backup.retention.incomplete-grace", "24h")),
+                Units.duration(value(config, "backup.retention.record-max-age", "30d")),
+                Units.duration(value(config, "backup.storage.abandoned-upload-age", "24h")));
     }
 
     /** For {@code --verbose}: what is in use, never a secret. */

@@ -23,7 +23,7 @@ import dev.shoehorn.backup.signing.SignedKind;
 import dev.shoehorn.backup.signing.Signer;
 
 /**
- * Publishes a command as any service would: a fresh {@code commandId}, keyed by its target, with the
+ * Publishes a command as any service would (and, for {@code prune --confirm}, the event of its run): a fresh {@code commandId}, keyed by its target, with the
  * time of asking in {@code requestedAt}, and signed when a key is configured
  * ({@code backup.signing.key-id} with {@code private-key-file} or {@code private-key}).
  */
@@ -43,13 +43,32 @@ final class CommandPublisher {
         command.put("target", target);
         command.put("requestedAt", now.toString());
         byte[] value = command.toString().getBytes(StandardCharsets.UTF_8);
+        Sent sent = send(settings, kind, topic, target, value, null);
+        return new Published(commandId, topic, sent.metadata().partition(), sent.metadata().offset(), sent.signedBy());
+    }
+
+    /** A record as sent: where it went, and whose key signed it. */
+    record Sent(RecordMetadata metadata, Optional<String> signedBy) {
+    }
+
+    /**
+     * Sends one record keyed by {@code target}, signed as {@code kind} where a key is configured, and
+     * waits for the broker.
+     *
+     * @param contentType the record's {@code content-type} header, or null for none
+     */
+    static Sent send(CliSettings settings, SignedKind kind, String topic, String target, byte[] value,
+            String contentType) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, target, value);
+        if (contentType != null) {
+            record.headers().add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
+        }
         Optional<Signer> signer = signer(settings);
         signer.ifPresent(s -> record.headers().add(SignatureHeader.NAME,
                 s.sign(kind, value).getBytes(StandardCharsets.US_ASCII)));
         try (KafkaProducer<String, byte[]> producer = KafkaIo.writer(settings)) {
             RecordMetadata sent = producer.send(record).get(settings.answerTimeout().toSeconds() * 3, TimeUnit.SECONDS);
-            return new Published(commandId, topic, sent.partition(), sent.offset(), signer.map(Signer::keyId));
+            return new Sent(sent, signer.map(Signer::keyId));
         } catch (ExecutionException e) {
             throw CliException.unreachable("Kafka", e.getCause());
         } catch (TimeoutException | KafkaException e) {
