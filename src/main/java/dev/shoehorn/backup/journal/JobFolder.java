@@ -26,6 +26,8 @@ public final class JobFolder {
             "flushed", Outcome.COMPLETED,
             "passed", Outcome.COMPLETED,
             "pruned", Outcome.COMPLETED,
+            "overdue", Outcome.FAILED,
+            "overdue-cleared", Outcome.COMPLETED,
             "failed", Outcome.FAILED,
             "flush-failed", Outcome.FAILED,
             "rejected", Outcome.REJECTED,

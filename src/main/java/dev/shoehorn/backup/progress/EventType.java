@@ -27,7 +27,9 @@ public enum EventType {
     CACHE_FLUSHED("dev.shoehorn.cache.flushed"),
     CACHE_FLUSH_FAILED("dev.shoehorn.cache.flush-failed"),
     SCHEDULE_CAUGHT_UP("dev.shoehorn.schedule.caught-up"),
-    RETENTION_PRUNED("dev.shoehorn.retention.pruned");
+    RETENTION_PRUNED("dev.shoehorn.retention.pruned"),
+    BACKUP_OVERDUE("dev.shoehorn.backup.overdue"),
+    BACKUP_OVERDUE_CLEARED("dev.shoehorn.backup.overdue-cleared");
 
     private final String type;
 

@@ -61,6 +61,11 @@ public record ArchiveKeys(String prefix) {
         return join(".retention/" + STAMP.format(slot) + ".json");
     }
 
+    /** The overdue watchdog's records of one target: when it was first watched, each breach raised and cleared. */
+    public String overdue(String target) {
+        return join(".overdue/" + target + "/");
+    }
+
     /** The folder of every reaction's records. */
     public String reactionsRoot() {
         return join(".reactions/");

@@ -40,6 +40,7 @@ public final class Target {
     private final String schedule;
     private final String scheduleZone;
     private final TargetsConfig.Retention retention;
+    private final Optional<Duration> overdueAfter;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -66,6 +67,7 @@ public final class Target {
         this.schedule = config.schedule().strip();
         this.scheduleZone = config.scheduleZone().strip();
         this.retention = config.retention();
+        this.overdueAfter = config.overdueAfter().map(d -> positive(name, "overdue-after", d));
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -91,6 +93,7 @@ public final class Target {
         this.schedule = other.schedule;
         this.scheduleZone = other.scheduleZone;
         this.retention = other.retention;
+        this.overdueAfter = other.overdueAfter;
     }
 
     /**
@@ -193,6 +196,11 @@ public final class Target {
     /** What retention keeps of the target's archives, as configured. */
     public TargetsConfig.Retention retention() {
         return retention;
+    }
+
+    /** How long after its last completed backup the target is overdue, when configured. */
+    public Optional<Duration> overdueAfter() {
+        return overdueAfter;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

@@ -124,6 +124,13 @@ public interface TargetsConfig {
         @WithDefault("UTC")
         String scheduleZone();
 
+        /**
+         * How long after its last completed backup the target counts as overdue
+         * ({@code backup.overdue}); default: the schedule's period plus {@code backup.overdue.grace}.
+         * A target without a schedule is watched only when this is set.
+         */
+        Optional<Duration> overdueAfter();
+
         /** What retention keeps of this target's archives (docs/operations.md, "Retention"). */
         Retention retention();
     }

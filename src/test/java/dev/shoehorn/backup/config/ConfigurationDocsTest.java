@@ -16,6 +16,7 @@ import dev.shoehorn.backup.command.CommandConfig;
 import dev.shoehorn.backup.eventarchive.EventArchiveConfig;
 import dev.shoehorn.backup.ui.UiConfig;
 import dev.shoehorn.backup.job.JobsConfig;
+import dev.shoehorn.backup.overdue.OverdueConfig;
 import dev.shoehorn.backup.progress.ProgressConfig;
 import dev.shoehorn.backup.retention.RetentionConfig;
 import dev.shoehorn.backup.schedule.ScheduleConfig;
@@ -37,7 +38,7 @@ class ConfigurationDocsTest {
     private static final List<Class<?>> MAPPINGS = List.of(CommandConfig.class, JobsConfig.class, ProgressConfig.class,
             StorageConfig.class, PgToolsConfig.class, TargetsConfig.class, RestoreConfig.class, BackfillConfig.class,
             CacheFlushConfig.class, SigningConfig.class, SignedEventsConfig.class, EventArchiveConfig.class, UiConfig.class,
-            ScheduleConfig.class, RetentionConfig.class);
+            ScheduleConfig.class, RetentionConfig.class, OverdueConfig.class);
 
     @Test
     void everyConfigKeyIsInTheReference() throws IOException {

@@ -31,6 +31,7 @@ import dev.shoehorn.backup.command.TestCommandConfig;
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.ErrorInfo;
 import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.overdue.OverdueEvents;
 import dev.shoehorn.backup.progress.CloudEvent;
 import dev.shoehorn.backup.progress.EventEnvelope;
 import dev.shoehorn.backup.progress.EventType;
@@ -110,6 +111,12 @@ class MessageClassesTest {
                         List.of(new Pruner.Item(ARCHIVE.key(), "newest-complete")), 1,
                         List.of(new Pruner.FailedItem(ARCHIVE.key(), "incomplete:no-manifest",
                                 "deleting it: Access Denied (403)")), 1, 4, 377)),
+                envelope(JOB, null, TARGET, 1, new OverdueEvents.Overdue(ARCHIVED_AT, ARCHIVE.key(), 90_000,
+                        ARCHIVED_AT.plusSeconds(90_000), "0 2 * * * UTC")),
+                envelope(JOB, null, TARGET, 1, new OverdueEvents.Overdue(null, null, 90_000,
+                        ARCHIVED_AT.plusSeconds(90_000), null)),
+                envelope(JOB, null, TARGET, 1, new OverdueEvents.OverdueCleared(ARCHIVED_AT.plusSeconds(90_000),
+                        ARCHIVED_AT.plusSeconds(100_000), ARCHIVE.key(), 10_000)),
                 envelope(JOB, null, null, 1, new CommandEvents.Rejected(EventType.BACKUP_REJECTED,
                         new ErrorInfo(ErrorCode.INVALID_JSON.name(), "the record is not JSON", false)))),
                 restoreEvents());

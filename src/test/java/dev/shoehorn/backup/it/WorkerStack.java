@@ -32,6 +32,7 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
     /** Restorable and protected: needs {@code confirm}. */
     public static final String PROTECTED = "it_protected";
     public static final String RETENTION = "it_retention";
+    public static final String OVERDUE = "it_overdue";
     public static final String ACCESS_KEY = "it-access";
     /** Secrets the worker is given; tests check they never leak into events or logs. */
     public static final String S3_SECRET = "it-s3-secret-" + UUID.randomUUID();
@@ -87,6 +88,8 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         target(config, RETENTION, SOURCE_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + RETENTION + ".retention.keep-last", "2");
         config.put("backup.targets." + RETENTION + ".retention.max-age", "7d");
+        // the overdue watchdog's own target: its folder is filled by hand (OverdueIT), it is never dumped
+        target(config, OVERDUE, SOURCE_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + RESTORE + ".migrate-command", script("migrate-ok.sh", MIGRATE_OK));
         config.put("backup.targets." + PROTECTED + ".migrate-command", script("migrate-fail.sh", MIGRATE_FAIL));
         return config;
