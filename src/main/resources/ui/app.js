@@ -45,6 +45,10 @@ function renderTargets() {
     el('td', {}, t.name, t.isProtected ? ' (protected)' : ''),
     el('td', { class: 'last-good' }, t.lastGood ? el('code', {}, t.lastGood.key) : (t.storageError || 'none')),
     el('td', {}, t.lastGood ? age(t.lastGood.completedAt || t.lastGood.storedAt) : ''),
+    el('td', { class: 'schedule' }, t.schedule ? el('code', {}, t.schedule) : 'off'),
+    el('td', { class: 'next-run' }, t.nextRun ? new Date(t.nextRun).toISOString().replace('.000Z', 'Z') : ''),
+    el('td', { class: 'overdue-state' }, t.overdue === true ? el('span', { class: 'overdue' }, 'OVERDUE since ' + age(t.overdueAt))
+      : t.overdue === false ? 'no' : ''),
     el('td', {}, el('ul', { class: 'archives' }, (t.archives || []).map(a => el('li', {},
       el('code', {}, a.key.split('/').pop()), ' ', bytes(a.bytes), ' ',
       a.problem ? el('span', { class: 'incomplete' }, 'incomplete (' + a.problem + ')') : (a.sha256 || '').slice(0, 12))))))));

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -37,6 +38,10 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.ArchiveSummary;
+import dev.shoehorn.backup.overdue.OverdueWatchdog;
+import dev.shoehorn.backup.overdue.TargetHealth;
+import dev.shoehorn.backup.schedule.Cron;
+import dev.shoehorn.backup.schedule.Schedules;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.TargetRegistry;
 import io.smallrye.mutiny.Multi;
@@ -50,9 +55,13 @@ import io.smallrye.mutiny.Multi;
 @Path("/ui")
 public class StatusPage {
 
-    /** One target as the page shows it. */
+    /**
+     * One target as the page shows it; {@code overdue} is null while the watchdog has not looked (or is
+     * off, or the target has no window).
+     */
     public record TargetState(String name, boolean isProtected, boolean restorable, ArchiveSummary lastGood,
-            List<ArchiveSummary> archives, String storageError) {
+            List<ArchiveSummary> archives, String storageError, String schedule, Instant nextRun, Boolean overdue,
+            Instant overdueAt) {
     }
 
     /** What the page starts from. */
@@ -72,12 +81,17 @@ public class StatusPage {
     private final ProgressView view;
     private final ArchiveStore store;
     private final TargetRegistry targets;
+    private final Schedules schedules;
+    private final OverdueWatchdog watchdog;
     private final Map<String, Listed> listed = new ConcurrentHashMap<>();
 
     private record Listed(Instant at, List<ArchiveSummary> archives) {
     }
 
-    public StatusPage(UiConfig config, ProgressView view, ArchiveStore store, TargetRegistry targets) {
+    public StatusPage(UiConfig config, ProgressView view, ArchiveStore store, TargetRegistry targets,
+            Schedules schedules, OverdueWatchdog watchdog) {
+        this.schedules = schedules;
+        this.watchdog = watchdog;
         this.config = config;
         this.view = view;
         this.store = store;
@@ -115,18 +129,24 @@ public class StatusPage {
         List<TargetState> states = new ArrayList<>();
         TreeSet<String> names = new TreeSet<>();
         targets.all().forEach(t -> names.add(t.name()));
+        Instant now = Instant.now();
         for (String name : names) {
             Target target = targets.find(name).orElseThrow();
+            Optional<Cron> cron = schedules.of(name);
+            Optional<TargetHealth> health = watchdog.health(name).filter(h -> h.window() != null);
+            List<ArchiveSummary> archives = List.of();
+            String storageError = null;
             try {
-                List<ArchiveSummary> archives = archives(name);
-                ArchiveSummary lastGood = archives.stream().filter(ArchiveSummary::complete).findFirst().orElse(null);
-                states.add(new TargetState(name, target.isProtected(), target.restorable(), lastGood, archives, null));
+                archives = archives(name);
             } catch (JobFailedException e) {
-                states.add(new TargetState(name, target.isProtected(), target.restorable(), null, List.of(),
-                        e.failure().message()));
+                storageError = e.failure().message();
             }
+            ArchiveSummary lastGood = archives.stream().filter(ArchiveSummary::complete).findFirst().orElse(null);
+            states.add(new TargetState(name, target.isProtected(), target.restorable(), lastGood, archives, storageError,
+                    cron.map(Cron::toString).orElse(null), cron.map(c -> c.next(now)).orElse(null),
+                    health.map(TargetHealth::overdue).orElse(null), health.map(TargetHealth::overdueAt).orElse(null)));
         }
-        return new State(Instant.now(), states, view.snapshot());
+        return new State(now, states, view.snapshot());
     }
 
     @GET

@@ -8,8 +8,10 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -128,6 +130,19 @@ class OverdueIT {
         assertThat(get(metricsPage)).contains("backup_overdue{target=\"" + TARGET + "\"} 1.0")
                 .contains("backup_last_success_age_seconds{target=\"" + TARGET + "\"}");
 
+        // and in the CLI's status, by the same rule, with the schedule and its next run
+        CliRun status = CliRun.of(cliSettings(), Clock.fixed(T0.plus(Duration.ofHours(28)), ZoneOffset.UTC), "--json",
+                "status");
+        assertThat(status.exit()).as(status.toString()).isZero();
+        assertThat(status.json()).filteredOn(row -> row.path("target").asText().equals(TARGET)).singleElement()
+                .satisfies(row -> {
+                    assertThat(row.path("overdue").asBoolean()).isTrue();
+                    assertThat(row.path("overdueAt").asText()).isEqualTo(T0.plus(Duration.ofHours(25)).toString());
+                    assertThat(row.path("schedule").path("expression").asText()).isEqualTo("0 2 * * *");
+                    assertThat(row.path("schedule").path("nextRun").asText()).endsWith("T02:00:00Z");
+                    assertThat(row.path("lastGoodBackup").path("key").asText()).isEqualTo(first);
+                });
+
         // When a backup completes later, and both replicas look again
         String second = completeArchive(T0.plus(Duration.ofHours(29)));
         for (int minute = 5; minute <= 15; minute += 5) {
@@ -164,6 +179,16 @@ class OverdueIT {
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> ofType("dev.shoehorn.backup.overdue").stream()
                 .anyMatch(e -> e.path("data").path("lastArchive").isMissingNode()));
+    }
+
+    private static java.util.Map<String, String> cliSettings() {
+        java.util.Map<String, String> settings = CliRun.settings(WorkerStack.bootstrapServers(),
+                WorkerStack.s3().endpoint(), WorkerStack.BUCKET, WorkerStack.PREFIX, WorkerStack.ACCESS_KEY,
+                WorkerStack.S3_SECRET);
+        settings.put("backup.targets." + TARGET + ".host", "127.0.0.1");
+        settings.put("backup.targets." + TARGET + ".database", "unused");
+        settings.put("backup.targets." + TARGET + ".user", "unused");
+        return settings;
     }
 
     private List<JsonNode> ofType(String type) {

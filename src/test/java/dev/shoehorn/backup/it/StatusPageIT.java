@@ -67,6 +67,10 @@ class StatusPageIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(
                 By.cssSelector("#targets tr[data-target='" + WorkerStack.SOURCE + "']")).isEmpty());
         await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("connection")).getText().equals("live"));
+        // with each target's schedule and next run
+        String targetRow = "#targets tr[data-target='" + WorkerStack.SOURCE + "'] ";
+        assertThat(browser.findElement(By.cssSelector(targetRow + ".schedule")).getText()).isEqualTo("0 2 * * * UTC");
+        assertThat(browser.findElement(By.cssSelector(targetRow + ".next-run")).getText()).matches("\\d{4}-\\d{2}-\\d{2}T02:00:00Z");
         ((JavascriptExecutor) browser).executeScript(WATCH_BARS);
 
         // When a backup runs

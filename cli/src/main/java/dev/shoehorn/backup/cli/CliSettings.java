@@ -39,6 +39,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * @param targets the configured targets' names
  * @param schedules each target's backup schedule and its zone, with the worker's defaults
  * @param retention each target's retention rules and the runs' settings, with the worker's defaults
+ * @param overdue the overdue watchdog's grace and each target's own window, where set
  * @param pgBinDirs where to look for {@code pg_restore} before the PATH
  * @param answerTimeout how long Kafka and the store may take to answer ({@code backup.cli.timeout})
  */
@@ -56,6 +57,7 @@ public record CliSettings(
         Set<String> targets,
         Map<String, TargetSchedule> schedules,
         Retention retention,
+        Overdue overdue,
         Optional<String> pgBinDirs,
         java.time.Duration answerTimeout) {
 
@@ -77,6 +79,10 @@ public record CliSettings(
     /** {@code backup.targets.<name>.retention.*}, {@code backup.retention.*}, {@code backup.storage.abandoned-upload-age}. */
     public record Retention(Map<String, RetentionRules> rules, java.time.Duration incompleteGrace,
             java.time.Duration recordMaxAge, java.time.Duration abandonedUploadAge) {
+    }
+
+    /** {@code backup.overdue.grace} and {@code backup.targets.<name>.overdue-after}. */
+    public record Overdue(java.time.Duration grace, Map<String, java.time.Duration> overdueAfter) {
     }
 
     private static final Pattern TARGET_KEY = Pattern.compile("backup\\.targets\\.([^.]+)\\..+");
@@ -133,6 +139,7 @@ public record CliSettings(
                 targets(config),
                 schedules(config),
                 retention(config),
+                overdue(config),
                 optional(config, "backup.pg.bin-dirs"),
                 Units.duration(value(config, "backup.cli.timeout", "15s")));
     }
@@ -202,6 +209,15 @@ public record CliSettings(
         return new Retention(rules, Units.duration(value(config, "backup.retention.incomplete-grace", "24h")),
                 Units.duration(value(config, "backup.retention.record-max-age", "30d")),
                 Units.duration(value(config, "backup.storage.abandoned-upload-age", "24h")));
+    }
+
+    private static Overdue overdue(SmallRyeConfig config) {
+        Map<String, java.time.Duration> after = new TreeMap<>();
+        for (String target : targets(config)) {
+            optional(config, "backup.targets." + target + ".overdue-after").map(Units::duration)
+                    .ifPresent(d -> after.put(target, d));
+        }
+        return new Overdue(Units.duration(value(config, "backup.overdue.grace", "1h")), after);
     }
 
     /** For {@code --verbose}: what is in use, never a secret. */

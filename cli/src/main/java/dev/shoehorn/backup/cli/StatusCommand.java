@@ -10,6 +10,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import dev.shoehorn.backup.journal.JobFolder;
+import dev.shoehorn.backup.overdue.OverdueWindow;
+import dev.shoehorn.backup.schedule.Cron;
 import dev.shoehorn.backup.journal.JobRecord;
 import dev.shoehorn.backup.journal.JobRecord.Outcome;
 import picocli.CommandLine.Command;
@@ -20,8 +22,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = { "One row per target: the last good backup and its age, the last failure, a running job.",
-                "Backups come from the object store; failures and running jobs from the progress topic since --since." })
+        description = { "One row per target: the last good backup and its age, the schedule and its next run, whether",
+                "it is overdue, the last failure, a running job. Backups and overdue come from the object store (the",
+                "watchdog's rule); failures and running jobs from the progress topic since --since." })
 final class StatusCommand implements Callable<Integer> {
 
     private static final int MAX_OPEN = 10_000;
@@ -58,18 +61,24 @@ final class StatusCommand implements Callable<Integer> {
         try (ArchiveBrowser store = new ArchiveBrowser(cli.settings().storage(), cli.mapper())) {
             targets.addAll(store.targetsInStore());
             targets.addAll(seen.keySet());
-            Table table = new Table("TARGET", "LAST GOOD BACKUP", "AGE", "SIZE", "LAST FAILURE", "RUNNING");
+            Table table = new Table("TARGET", "LAST GOOD BACKUP", "AGE", "SIZE", "SCHEDULE", "NEXT RUN", "OVERDUE",
+                    "LAST FAILURE", "RUNNING");
             for (String target : targets) {
                 Optional<ArchiveBrowser.Archive> latest = store.latest(target);
                 Seen events = seen.getOrDefault(target, new Seen());
+                Freshness freshness = freshness(store, target, latest, now);
                 if (cli.json()) {
-                    cli.printJson(json(target, latest, events, now));
+                    cli.printJson(json(target, latest, freshness, events, now));
                     continue;
                 }
                 table.row(target,
                         latest.map(ArchiveBrowser.Archive::key).orElse("none"),
                         latest.map(a -> Units.age(Duration.between(completedAt(a), now))).orElse("-"),
                         latest.map(a -> Units.bytes(a.bytes())).orElse("-"),
+                        freshness.schedule.map(Cron::toString).orElse("off"),
+                        freshness.schedule.map(c -> "in " + Units.age(Duration.between(now, c.next(now)))).orElse("-"),
+                        freshness.overdueAt == null ? "-" : freshness.overdue()
+                                ? "OVERDUE " + Units.age(Duration.between(freshness.overdueAt, now)) : "no",
                         failure(events.lastFailure, now),
                         running(events.running, now));
             }
@@ -80,10 +89,46 @@ final class StatusCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /**
+     * A target's schedule and whether it is overdue, by the watchdog's rule: its window from the last
+     * good backup, or, with none, from when the watchdog began watching it (its record in the store).
+     */
+    private record Freshness(Optional<Cron> schedule, Duration window, Instant overdueAt, Instant now) {
+        boolean overdue() {
+            return overdueAt != null && now.isAfter(overdueAt);
+        }
+    }
+
+    private Freshness freshness(ArchiveBrowser store, String target, Optional<ArchiveBrowser.Archive> latest,
+            Instant now) {
+        CliSettings settings = cli.settings();
+        Optional<Cron> cron = Optional.ofNullable(settings.schedules().get(target))
+                .filter(s -> !"off".equalsIgnoreCase(s.expression().strip()))
+                .flatMap(s -> {
+                    try {
+                        return Optional.of(Cron.parse(s.expression(), s.zone()));
+                    } catch (IllegalArgumentException e) {
+                        return Optional.empty(); // the worker refuses to start with it; nothing to show
+                    }
+                });
+        Optional<Duration> window = settings.targets().contains(target) ? OverdueWindow.of(cron,
+                Optional.ofNullable(settings.overdue().overdueAfter().get(target)), settings.overdue().grace(), now)
+                : Optional.empty();
+        if (window.isEmpty()) {
+            return new Freshness(cron, null, null, now);
+        }
+        Optional<Instant> since = latest.map(StatusCommand::completedAt).or(() -> store
+                .json(store.keys().overdue(target) + "watching.json")
+                .map(w -> Instant.parse(w.path("at").asText())));
+        return new Freshness(cron, window.get(), since.map(s -> OverdueWindow.overdueAt(s, window.get())).orElse(null),
+                now);
+    }
+
     private Map<String, Seen> readEvents(Instant from) {
         Map<String, Seen> seen = new HashMap<>();
         JobFolder folder = new JobFolder(MAX_OPEN, job -> {
-            if (job.target() != null && !job.isReaction()
+            // an overdue target has its own column
+            if (job.target() != null && !job.isReaction() && !"overdue".equals(job.stage())
                     && (job.outcome() == Outcome.FAILED || job.outcome() == Outcome.REJECTED)) {
                 seen.computeIfAbsent(job.target(), t -> new Seen()).lastFailure = job;
             }
@@ -124,7 +169,8 @@ final class StatusCommand implements Callable<Integer> {
                 + (quiet.compareTo(SILENT) > 0 ? " (silent for " + Units.age(quiet) + ")" : "");
     }
 
-    private static Map<String, Object> json(String target, Optional<ArchiveBrowser.Archive> latest, Seen events, Instant now) {
+    private static Map<String, Object> json(String target, Optional<ArchiveBrowser.Archive> latest, Freshness freshness,
+            Seen events, Instant now) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("target", target);
         row.put("lastGoodBackup", latest.map(a -> {
@@ -135,6 +181,11 @@ final class StatusCommand implements Callable<Integer> {
             archive.put("ageSeconds", Duration.between(completedAt(a), now).toSeconds());
             return archive;
         }).orElse(null));
+        row.put("schedule", freshness.schedule.map(c -> Cli.fields("expression", c.expression(), "zone",
+                c.zone().getId(), "nextRun", c.next(now).toString())).orElse(null));
+        row.put("overdue", freshness.overdue());
+        row.put("overdueAt", freshness.overdueAt == null ? null : freshness.overdueAt.toString());
+        row.put("windowSeconds", freshness.window == null ? null : freshness.window.toSeconds());
         row.put("lastFailure", events.lastFailure);
         row.put("running", events.running);
         return row;
