@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,8 +67,13 @@ public class DumpStreamer {
         cancellation.check();
         job.archive(key);
 
-        try (StreamingUpload upload = store.startUpload(key, estimate, cancellation);
-                ToolProcess pgDump = ToolProcess.start(command(tools), target, cancellation, ToolProcess.Stdout.PIPE)) {
+        try (SnapshotCounts counts = target.rowCounts() ? SnapshotCounts.open(target) : null;
+                StreamingUpload upload = store.startUpload(key, estimate, cancellation);
+                ToolProcess pgDump = ToolProcess.start(command(tools, counts == null ? null : counts.snapshot()), target,
+                        cancellation, ToolProcess.Stdout.PIPE)) {
+            if (counts != null) {
+                counts.start();
+            }
             events.emit(new BackupEvents.Started(0, estimate, 0));
             LOG.debugf("job=%s target=%s stage=pg-dump pgDump=%s server=%s key=%s", events.jobId(), target.name(),
                     tools.version(), facts.version(), key);
@@ -77,12 +83,13 @@ public class DumpStreamer {
             if (exit != 0) {
                 throw new JobFailedException(PgDumpFailures.of(exit, pgDump.diagnostics()));
             }
+            Map<String, Long> rowCounts = counts == null ? null : counts.await(target);
             ArchiveRef archive = upload.complete(FORMAT);
             events.emit(new BackupEvents.Uploaded(archive.bytes(), archive.bytes(), 100, archive));
             Manifest manifest = new Manifest(Manifest.VERSION, key, target.name(), command.commandId().toString(),
                     events.jobId(), FORMAT, archive.bytes(), archive.sha256(), tools.version(), facts.version(),
                     facts.databaseBytes(), startedAt, Instant.now(), facts.rlsTables(), command.requestedBy(),
-                    command.reason());
+                    command.reason(), rowCounts);
             job.lock().ensureHeld();
             commit(manifest);
             job.crashPoint(Faults.AFTER_MANIFEST);
@@ -93,10 +100,14 @@ public class DumpStreamer {
         }
     }
 
-    static List<String> command(PgTools.Installation tools) {
+    /** @param snapshot the exported snapshot to dump (whose rows are counted), or null for pg_dump's own */
+    static List<String> command(PgTools.Installation tools, String snapshot) {
         var argv = new java.util.ArrayList<String>();
         argv.add(tools.tool("pg_dump").toString());
         argv.addAll(PG_DUMP_FLAGS);
+        if (snapshot != null) {
+            argv.add("--snapshot=" + snapshot);
+        }
         return argv;
     }
 

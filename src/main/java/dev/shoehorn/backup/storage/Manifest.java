@@ -2,10 +2,13 @@ package dev.shoehorn.backup.storage;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Written beside an archive, last: the commit point. An archive without a manifest is
- * incomplete and is never restored, listed as good or counted by retention.
+ * incomplete and is never restored, listed as good or counted by retention. {@code rowCounts} are the
+ * rows of each table (schema.table) in the dump's own snapshot, for restore drills; null where not
+ * counted.
  */
 public record Manifest(
         int manifestVersion,
@@ -23,7 +26,16 @@ public record Manifest(
         Instant completedAt,
         List<String> rlsTables,
         String requestedBy,
-        String reason) {
+        String reason,
+        Map<String, Long> rowCounts) {
+
+    /** A manifest without row counts: the archive's dump was not counted (or was made before they were). */
+    public Manifest(int manifestVersion, String archiveKey, String target, String commandId, String jobId,
+            String format, long bytes, String sha256, String pgDumpVersion, String serverVersion, long databaseBytes,
+            Instant startedAt, Instant completedAt, List<String> rlsTables, String requestedBy, String reason) {
+        this(manifestVersion, archiveKey, target, commandId, jobId, format, bytes, sha256, pgDumpVersion,
+                serverVersion, databaseBytes, startedAt, completedAt, rlsTables, requestedBy, reason, null);
+    }
 
     public static final int VERSION = 1;
 

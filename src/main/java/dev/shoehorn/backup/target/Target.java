@@ -41,6 +41,7 @@ public final class Target {
     private final String scheduleZone;
     private final TargetsConfig.Retention retention;
     private final Optional<Duration> overdueAfter;
+    private final boolean rowCounts;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -68,6 +69,7 @@ public final class Target {
         this.scheduleZone = config.scheduleZone().strip();
         this.retention = config.retention();
         this.overdueAfter = config.overdueAfter().map(d -> positive(name, "overdue-after", d));
+        this.rowCounts = config.rowCounts();
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -94,6 +96,7 @@ public final class Target {
         this.scheduleZone = other.scheduleZone;
         this.retention = other.retention;
         this.overdueAfter = other.overdueAfter;
+        this.rowCounts = other.rowCounts;
     }
 
     /**
@@ -201,6 +204,11 @@ public final class Target {
     /** How long after its last completed backup the target is overdue, when configured. */
     public Optional<Duration> overdueAfter() {
         return overdueAfter;
+    }
+
+    /** Whether backups count rows per table in the dump's snapshot. */
+    public boolean rowCounts() {
+        return rowCounts;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

@@ -131,6 +131,13 @@ public interface TargetsConfig {
          */
         Optional<Duration> overdueAfter();
 
+        /**
+         * Whether a backup counts the rows of every table in pg_dump's own snapshot and records them
+         * in the manifest, for restore drills to check; costs a scan of each table while pg_dump runs.
+         */
+        @WithDefault("true")
+        boolean rowCounts();
+
         /** What retention keeps of this target's archives (docs/operations.md, "Retention"). */
         Retention retention();
     }
