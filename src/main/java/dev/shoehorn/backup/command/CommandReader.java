@@ -145,6 +145,11 @@ public final class CommandReader {
         return Optional.empty();
     }
 
+    /** An optional boolean field of this object. */
+    public Optional<Boolean> optionalBoolean(String field) {
+        return optionalBoolean(root, path.isEmpty() ? "" : path.substring(0, path.length() - 1), field);
+    }
+
     /** A boolean inside an optional object, e.g. {@code postRestore.backfill}. */
     public Optional<Boolean> optionalBoolean(JsonNode object, String path, String field) {
         JsonNode node = object.get(field);
@@ -152,7 +157,7 @@ public final class CommandReader {
             return Optional.empty();
         }
         if (!node.isBoolean()) {
-            throw invalid(path + "." + field + " must be true or false");
+            throw invalid((path.isEmpty() ? "" : path + ".") + field + " must be true or false");
         }
         return Optional.of(node.asBoolean());
     }

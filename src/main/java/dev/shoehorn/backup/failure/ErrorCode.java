@@ -26,6 +26,8 @@ public enum ErrorCode {
     RLS_MISSING,
     SWAP_FAILED,
     KEPT_DATABASE_NOT_FOUND,
+    /** A restore drill's checks did not all pass (the target was never touched). */
+    DRILL_FAILED,
     // failures of post-restore reactions
     BACKFILL_FAILED,
     BACKFILL_TIMEOUT,

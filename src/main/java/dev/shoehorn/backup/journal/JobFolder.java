@@ -100,7 +100,7 @@ public final class JobFolder {
     /** A job being folded; mutable, so that an event costs no copy of the stages so far. */
     private static final class OpenJob {
         private final String jobId;
-        private final String kind;
+        private String kind;
         private final List<JobRecord.Stage> stages = new ArrayList<>();
         private String target;
         private String commandId;
@@ -142,6 +142,9 @@ public final class JobFolder {
             lastSeq = Math.max(lastSeq, seq);
             lastAt = event.time();
             worker = event.source();
+            if ("drill".equals(event.kind()) || data.path("drill").asBoolean(false)) {
+                kind = "drill"; // a drill's job comes in on the restore topic: restore.accepted with drill true
+            }
             target = text(data, "target", target);
             commandId = text(data, "commandId", commandId);
             requestedBy = text(data, "requestedBy", requestedBy);

@@ -29,7 +29,9 @@ public enum EventType {
     SCHEDULE_CAUGHT_UP("dev.shoehorn.schedule.caught-up"),
     RETENTION_PRUNED("dev.shoehorn.retention.pruned"),
     BACKUP_OVERDUE("dev.shoehorn.backup.overdue"),
-    BACKUP_OVERDUE_CLEARED("dev.shoehorn.backup.overdue-cleared");
+    BACKUP_OVERDUE_CLEARED("dev.shoehorn.backup.overdue-cleared"),
+    DRILL_PASSED("dev.shoehorn.drill.passed"),
+    DRILL_FAILED("dev.shoehorn.drill.failed");
 
     private final String type;
 

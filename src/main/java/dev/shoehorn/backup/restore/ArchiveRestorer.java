@@ -191,7 +191,7 @@ public class ArchiveRestorer {
         }
     }
 
-    private PgTools.Installation toolsFor(Target target, Manifest manifest) {
+    PgTools.Installation toolsFor(Target target, Manifest manifest) {
         Postgres.ServerFacts facts = Postgres.inspect(target);
         int archiveMajor = major(manifest.pgDumpVersion());
         return archiveMajor > facts.major() ? pgTools.forServer(archiveMajor, manifest.pgDumpVersion())

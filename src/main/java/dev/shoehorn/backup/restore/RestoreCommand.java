@@ -14,11 +14,13 @@ import dev.shoehorn.backup.storage.Manifest;
  * post-restore steps that will follow, as the target's configuration allows them, and
  * {@code mode} how it writes. A rollback ({@code rollbackOf}: the job, or its first 8 hex digits,
  * whose swap it undoes) restores no archive: its {@code archive} and {@code manifest} are null,
- * and it always swaps.
+ * and it always swaps. A drill ({@code drill: true}) restores the target's archive into a throwaway
+ * database beside it, checks it and drops it: the target itself is never touched, and no reaction
+ * follows.
  */
 public record RestoreCommand(UUID commandId, String target, String sourceTarget, String archive,
         String requestedBy, String reason, Optional<String> confirm, PostRestore.Requested postRestore,
-        Optional<Instant> requestedAt, Optional<RestoreMode> askedMode, Optional<String> rollbackOf,
+        Optional<Instant> requestedAt, Optional<RestoreMode> askedMode, Optional<String> rollbackOf, boolean drill,
         Manifest manifest, PostRestore steps, RestoreMode mode) implements Command {
 
     public static final String LATEST = "latest";
@@ -47,7 +49,7 @@ public record RestoreCommand(UUID commandId, String target, String sourceTarget,
     /** The command as admitted: its archive resolved (none for a rollback), its steps and mode decided. */
     public RestoreCommand admitted(Manifest resolved, PostRestore decided, RestoreMode decidedMode) {
         return new RestoreCommand(commandId, target, sourceTarget, archive, requestedBy, reason, confirm, postRestore,
-                requestedAt, askedMode, rollbackOf, resolved, Objects.requireNonNull(decided),
+                requestedAt, askedMode, rollbackOf, drill, resolved, Objects.requireNonNull(decided),
                 Objects.requireNonNull(decidedMode));
     }
 }

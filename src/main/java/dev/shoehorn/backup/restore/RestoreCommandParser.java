@@ -45,8 +45,13 @@ public class RestoreCommandParser {
         Optional<String> rollbackOf = reader.optionalText("rollbackOf", 36)
                 .map(id -> rollbackOf(reader, id, mode, steps, sourceField.isPresent() || archiveField.isPresent()));
         String archive = rollbackOf.isPresent() ? null : archiveField.orElse(RestoreCommand.LATEST);
+        boolean drill = reader.optionalBoolean("drill").orElse(false);
+        if (drill && (rollbackOf.isPresent() || !source.equals(target) || mode.isPresent())) {
+            throw reader.invalid("a drill restores the target's own archive into a throwaway database: leave out "
+                    + "rollbackOf, mode, and sourceTarget (or name the target itself)");
+        }
         return new RestoreCommand(commandId, target, source, archive, requestedBy, reason, confirm, steps,
-                reader.optionalInstant("requestedAt"), mode, rollbackOf, null, null, null);
+                reader.optionalInstant("requestedAt"), mode, rollbackOf, drill, null, null, null);
     }
 
     /** A rollback swaps a kept database back in: no archive, nothing but swap, and no migrations on it. */

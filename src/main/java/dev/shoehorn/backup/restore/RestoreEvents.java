@@ -14,8 +14,9 @@ public final class RestoreEvents {
     }
 
     /** A restore of an archive names its source and archive; a rollback, the job it undoes instead. */
+    /** {@code drill} is true for a drill's job (and left out otherwise). */
     public record Accepted(String requestedBy, String reason, String sourceTarget, ArchiveRef archive,
-            PostRestore postRestore, String mode, String rollbackOf) implements StageEvent {
+            PostRestore postRestore, String mode, String rollbackOf, Boolean drill) implements StageEvent {
         @Override
         public EventType type() {
             return EventType.RESTORE_ACCEPTED;

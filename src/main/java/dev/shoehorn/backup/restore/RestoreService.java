@@ -47,10 +47,12 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     private final Migrations migrations;
     private final RlsCheck rls;
     private final SwapRestore swaps;
+    private final DrillRunner drills;
 
     public RestoreService(RestoreCommandParser parser, CommandConfig commands, RestoreConfig config,
             TargetRegistry targets, ArchiveStore store, ArchiveRestorer restorer, Migrations migrations, RlsCheck rls,
-            SwapRestore swaps) {
+            SwapRestore swaps, DrillRunner drills) {
+        this.drills = drills;
         this.swaps = swaps;
         this.parser = parser;
         this.commands = commands;
@@ -80,6 +82,10 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     @Override
     public RestoreCommand admit(RestoreCommand command) {
         Target target = targets.find(command.target()).orElseThrow();
+        if (command.drill()) {
+            // the target is never written: no restorable, confirm or source rule applies, and no reaction follows
+            return command.admitted(resolve(command), PostRestore.NONE, RestoreMode.SWAP);
+        }
         if (!target.restorable()) {
             throw RejectedException.of(command, ErrorCode.NOT_RESTORABLE, "target " + target.name() + " is not restorable");
         }
@@ -138,9 +144,10 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     public StageEvent accepted(RestoreCommand command) {
         return command.isRollback()
                 ? new RestoreEvents.Accepted(command.requestedBy(), command.reason(), null, null, command.steps(),
-                        command.mode().value(), command.rollbackOf().get())
+                        command.mode().value(), command.rollbackOf().get(), null)
                 : new RestoreEvents.Accepted(command.requestedBy(), command.reason(), command.sourceTarget(),
-                        command.manifest().archive(), command.steps(), command.mode().value(), null);
+                        command.manifest().archive(), command.steps(), command.mode().value(), null,
+                        command.drill() ? Boolean.TRUE : null);
     }
 
     @Override
@@ -155,11 +162,20 @@ public class RestoreService implements CommandKind<RestoreCommand> {
 
     @Override
     public StageEvent failed(RestoreCommand command, Failure failure, long durationMs, boolean targetChanged) {
+        if (command.drill()) {
+            return new DrillEvents.Failed(command.manifest() == null ? null : command.manifest().archive(), null,
+                    List.of(), null, targets.find(command.target()).orElseThrow().drill().rto().toMillis(), durationMs,
+                    ErrorInfo.of(failure));
+        }
         return new RestoreEvents.Failed(ErrorInfo.of(failure), command.mode().value(), durationMs, targetChanged);
     }
 
     @Override
     public String work(RestoreCommand command, CommandJob job) {
+        if (command.drill()) {
+            job.events().emit(drills.run(command, job));
+            return command.manifest().archiveKey();
+        }
         String kept = command.mode() == RestoreMode.SWAP ? swapped(command, job) : overTarget(command, job);
         Optional<String> stillKept = kept == null ? Optional.empty()
                 : swaps.release(job.target(), kept, job.events().jobId());

@@ -66,6 +66,16 @@ public record ArchiveKeys(String prefix) {
         return join(".overdue/" + target + "/");
     }
 
+    /** The evidence of one restore drill of a target: its JSON report. */
+    public String drillReport(String target, Instant at, String jobId) {
+        return join(".drills/" + target + "/" + STAMP.format(at) + "_" + jobId + ".json");
+    }
+
+    /** The claim of one slot of a target's drill schedule: the replica that writes it first publishes the drill. */
+    public String drillSlot(String target, Instant slot) {
+        return join(".drills/" + target + "/slots/" + STAMP.format(slot) + ".json");
+    }
+
     /** The folder of every reaction's records. */
     public String reactionsRoot() {
         return join(".reactions/");

@@ -42,6 +42,7 @@ public final class Target {
     private final TargetsConfig.Retention retention;
     private final Optional<Duration> overdueAfter;
     private final boolean rowCounts;
+    private final TargetsConfig.Drill drill;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -70,6 +71,7 @@ public final class Target {
         this.retention = config.retention();
         this.overdueAfter = config.overdueAfter().map(d -> positive(name, "overdue-after", d));
         this.rowCounts = config.rowCounts();
+        this.drill = config.drill();
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -97,6 +99,7 @@ public final class Target {
         this.retention = other.retention;
         this.overdueAfter = other.overdueAfter;
         this.rowCounts = other.rowCounts;
+        this.drill = other.drill;
     }
 
     /**
@@ -209,6 +212,11 @@ public final class Target {
     /** Whether backups count rows per table in the dump's snapshot. */
     public boolean rowCounts() {
         return rowCounts;
+    }
+
+    /** Restore drills of the target, as configured. */
+    public TargetsConfig.Drill drill() {
+        return drill;
     }
 
     /** The password, read from its file on every use so that a rotated secret is picked up. */

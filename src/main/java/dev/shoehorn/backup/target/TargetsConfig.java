@@ -140,6 +140,31 @@ public interface TargetsConfig {
 
         /** What retention keeps of this target's archives (docs/operations.md, "Retention"). */
         Retention retention();
+
+        /** Restore drills of this target's archives (docs/operations.md, "Restore drills"). */
+        Drill drill();
+    }
+
+    /** Per target: when a drill restores the latest archive into a throwaway database, and what it checks. */
+    interface Drill {
+
+        /** When drills run, as cron (like {@code schedule}, e.g. {@code @weekly}); {@code off} for on demand only. */
+        @WithDefault("off")
+        String schedule();
+
+        /** The IANA time zone of the drill schedule. */
+        @WithDefault("UTC")
+        String scheduleZone();
+
+        /** The recovery-time objective: a drill whose restore takes longer fails its {@code rto} check. */
+        @WithDefault("1h")
+        Duration rto();
+
+        /**
+         * SQL probes by name, run on the restored database: each must return one row whose first
+         * column is true ({@code drill.probes.tenants=select count(*) > 0 from tenants}).
+         */
+        Map<String, String> probes();
     }
 
     /** Per target; only complete archives count, and the newest complete one is always kept. */

@@ -37,6 +37,7 @@ import dev.shoehorn.backup.progress.EventEnvelope;
 import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.progress.StageEvent;
 import dev.shoehorn.backup.reaction.ReactionEvents;
+import dev.shoehorn.backup.restore.DrillEvents;
 import dev.shoehorn.backup.restore.RestoreCommand;
 import dev.shoehorn.backup.retention.Pruner;
 import dev.shoehorn.backup.retention.RetentionEvents;
@@ -132,6 +133,8 @@ class MessageClassesTest {
         RestoreCommand command = service.admit(restoreParser().parse(bytes(RESTORE_RECORD)));
         RestoreCommand withReason = service.admit(restoreParser().parse(bytes(RESTORE_RECORD.replace("}}",
                 "},\"reason\":\"refresh staging\",\"mode\":\"swap\"}"))));
+        RestoreCommand drill = service.admit(restoreParser().parse(bytes("{\"commandId\":\"" + UUID.randomUUID()
+                + "\",\"target\":\"shoehorn\",\"requestedBy\":\"scheduler\",\"drill\":true}")));
         RestoreCommand rollback = service.admit(restoreParser().parse(bytes("{\"commandId\":\""
                 + UUID.randomUUID() + "\",\"target\":\"shoehorn_staging\",\"rollbackOf\":\"0a1b2c3d\","
                 + "\"requestedBy\":\"ops-cli:alice\",\"confirm\":\"shoehorn_staging\"}")));
@@ -185,8 +188,28 @@ class MessageClassesTest {
                         ErrorCode.RLS_MISSING, rlsMissing.message()), 60_112, true)),
                 envelope(RESTORE_JOB, commandId, target, 7, service.failed(withReason, Failure.permanent(
                         ErrorCode.MIGRATION_FAILED, "the migration command exited with 3"), 58_331, false)),
+                envelope(RESTORE_JOB, commandId, target, 1, service.accepted(drill)),
+                envelope(RESTORE_JOB, commandId, target, 9, new DrillEvents.Passed(archive, ".drills/r.json",
+                        List.of(new DrillEvents.Check("restore", "passed", "restored in 812 ms"),
+                                new DrillEvents.Check("row-counts", "skipped", "not recorded")), 812, 3_600_000, 2_310)),
+                envelope(RESTORE_JOB, commandId, target, 9, new DrillEvents.Failed(archive, ".drills/r.json",
+                        List.of(new DrillEvents.Check("row-counts", "failed", "public.tenants has 3 rows, the backup counted 4")),
+                        812L, 3_600_000, 2_310, ErrorInfo.of(Failure.permanent(ErrorCode.DRILL_FAILED,
+                                "drill checks failed: row-counts; the target was not touched")))),
+                envelope(RESTORE_JOB, commandId, target, 3, service.failed(drill, Failure.retryable(
+                        ErrorCode.TARGET_UNREACHABLE, "cannot create the drill's database"), 700, false)),
                 envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.BackfillRequested(RESTORE_JOB,
                         "2026-11-28T03:05:12Z", List.of("documents", "projects"))),
+                envelope(RESTORE_JOB, commandId, target, 1, service.accepted(drill)),
+                envelope(RESTORE_JOB, commandId, target, 9, new DrillEvents.Passed(archive, ".drills/r.json",
+                        List.of(new DrillEvents.Check("restore", "passed", "restored in 812 ms"),
+                                new DrillEvents.Check("row-counts", "skipped", "not recorded")), 812, 3_600_000, 2_310)),
+                envelope(RESTORE_JOB, commandId, target, 9, new DrillEvents.Failed(archive, ".drills/r.json",
+                        List.of(new DrillEvents.Check("row-counts", "failed", "public.tenants has 3 rows, the backup counted 4")),
+                        812L, 3_600_000, 2_310, ErrorInfo.of(Failure.permanent(ErrorCode.DRILL_FAILED,
+                                "drill checks failed: row-counts; the target was not touched")))),
+                envelope(RESTORE_JOB, commandId, target, 3, service.failed(drill, Failure.retryable(
+                        ErrorCode.TARGET_UNREACHABLE, "cannot create the drill's database"), 700, false)),
                 envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.BackfillRequested(RESTORE_JOB, null,
                         null)),
                 envelope(REACTION_JOB, commandId, target, 2, new ReactionEvents.BackfillCompleted(RESTORE_JOB,
@@ -328,7 +351,7 @@ class MessageClassesTest {
         };
         return new RestoreService(null, TestCommandConfig.limit(65_536), new RestoreDefaults(false,
                 RestoreMode.SINGLE_TRANSACTION, java.time.Duration.ofHours(24), java.time.Duration.ofMinutes(15)),
-                TestTargets.registry(targets), store, null, null, null, null);
+                TestTargets.registry(targets), store, null, null, null, null, null);
     }
 
     private static Manifest manifestOf(String key, String source) {

@@ -17,7 +17,8 @@ public final class Events implements AutoCloseable {
 
     public static final Set<String> TERMINAL = Set.of("dev.shoehorn.backup.completed", "dev.shoehorn.backup.failed",
             "dev.shoehorn.backup.rejected", "dev.shoehorn.backup.skipped", "dev.shoehorn.restore.completed",
-            "dev.shoehorn.restore.failed", "dev.shoehorn.restore.rejected", "dev.shoehorn.restore.skipped");
+            "dev.shoehorn.restore.failed", "dev.shoehorn.restore.rejected", "dev.shoehorn.restore.skipped",
+            "dev.shoehorn.drill.passed", "dev.shoehorn.drill.failed");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TopicTail tail;

@@ -55,6 +55,29 @@ class JobFolderTest {
     }
 
     @Test
+    void aDrillIsAJobOfItsOwnKindAndHousekeepingEventsEndAsTheyCome() {
+        // Given a drill's job (it comes in on the restore topic) and single-event housekeeping jobs
+        ObjectNode accepted = cloudEvent("restore", "accepted", "d1", "shoehorn", 1, T0);
+        ((ObjectNode) accepted.path("data")).put("drill", true);
+
+        // When they are folded
+        folder.accept(event(accepted));
+        folder.accept(event("restore", "started", "d1", "shoehorn", 2, T0.plusSeconds(1)));
+        folder.accept(event("drill", "passed", "d1", "shoehorn", 3, T0.plusSeconds(9)));
+        folder.accept(event("retention", "pruned", "p1", "shoehorn", 1, T0.plusSeconds(10)));
+        folder.accept(event("backup", "overdue", "o1", "shoehorn", 1, T0.plusSeconds(11)));
+        folder.accept(event("backup", "overdue-cleared", "o2", "shoehorn", 1, T0.plusSeconds(12)));
+
+        // Then the drill ended as a drill, and each housekeeping event ended its job at once
+        assertThat(ended).extracting(JobRecord::kind, JobRecord::stage, JobRecord::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("drill", "passed", Outcome.COMPLETED),
+                org.assertj.core.groups.Tuple.tuple("retention", "pruned", Outcome.COMPLETED),
+                org.assertj.core.groups.Tuple.tuple("backup", "overdue", Outcome.FAILED),
+                org.assertj.core.groups.Tuple.tuple("backup", "overdue-cleared", Outcome.COMPLETED));
+        assertThat(folder.running()).isEmpty();
+    }
+
+    @Test
     void aSecondCopyOfAnEventChangesNothing() {
         // Given a job whose started event arrived twice (a send given up on, though it had landed, made again)
         folder.accept(event("backup", "accepted", "j4", "shoehorn", 1, T0));

@@ -17,43 +17,43 @@ public final class TestTargets {
             Optional<List<String>> migrateCommand, Optional<List<String>> allowedSources, boolean backfill,
             boolean flushCache, Duration socketTimeout, Duration lockTimeout, boolean requireSignedCommands,
             String maintenanceDatabase, String schedule, String scheduleZone, Optional<Duration> overdueAfter,
-            boolean rowCounts, TargetsConfig.Retention retention)
+            boolean rowCounts, TargetsConfig.Retention retention, TargetsConfig.Drill drill)
             implements TargetsConfig.TargetConfig {
 
         public Config restorable(boolean isProtected) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, true,
                     migrateCommand, allowedSources, backfill, flushCache, socketTimeout, lockTimeout,
-                    requireSignedCommands, maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention);
+                    requireSignedCommands, maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention, drill);
         }
 
         public Config allowing(String... sources) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
                     migrateCommand, Optional.of(List.of(sources)), backfill, flushCache, socketTimeout, lockTimeout,
-                    requireSignedCommands, maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention);
+                    requireSignedCommands, maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention, drill);
         }
 
         public Config reactions(boolean backfillOn, boolean flushCacheOn) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
                     migrateCommand, allowedSources, backfillOn, flushCacheOn, socketTimeout, lockTimeout,
-                    requireSignedCommands, maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention);
+                    requireSignedCommands, maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention, drill);
         }
 
         public Config timeouts(Duration socket, Duration lock) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
                     migrateCommand, allowedSources, backfill, flushCache, socket, lock, requireSignedCommands,
-                    maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention);
+                    maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention, drill);
         }
 
         public Config scheduled(String cron, String zone) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
                     migrateCommand, allowedSources, backfill, flushCache, socketTimeout, lockTimeout,
-                    requireSignedCommands, maintenanceDatabase, cron, zone, overdueAfter, rowCounts, retention);
+                    requireSignedCommands, maintenanceDatabase, cron, zone, overdueAfter, rowCounts, retention, drill);
         }
 
         public Config signedCommandsOnly() {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, restorable,
                     migrateCommand, allowedSources, backfill, flushCache, socketTimeout, lockTimeout, true,
-                    maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention);
+                    maintenanceDatabase, schedule, scheduleZone, overdueAfter, rowCounts, retention, drill);
         }
     }
 
@@ -62,11 +62,17 @@ public final class TestTargets {
             implements TargetsConfig.Retention {
     }
 
+    /** Drill settings as the configuration gives them. */
+    public record Drill(String schedule, String scheduleZone, Duration rto, Map<String, String> probes)
+            implements TargetsConfig.Drill {
+    }
+
     /** A target on the local server with the configuration's defaults. */
     public static Config config(String database, Optional<String> password) {
         return new Config("127.0.0.1", 5432, database, "postgres", password, Optional.empty(), Optional.empty(), false,
                 false, Optional.empty(), Optional.empty(), false, false, Duration.ofMinutes(1), Duration.ofMinutes(1),
-                false, "postgres", "0 2 * * *", "UTC", Optional.empty(), true, new Retention(3, Duration.ofDays(14), 0, 0, 0));
+                false, "postgres", "0 2 * * *", "UTC", Optional.empty(), true, new Retention(3, Duration.ofDays(14), 0, 0, 0),
+                new Drill("off", "UTC", Duration.ofHours(1), Map.of()));
     }
 
     public static Config config(String database) {

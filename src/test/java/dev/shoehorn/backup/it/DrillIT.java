@@ -1,0 +1,210 @@
+package dev.shoehorn.backup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.shoehorn.backup.local.LocalPostgres;
+import dev.shoehorn.backup.storage.ArchiveKeys;
+import dev.shoehorn.backup.storage.ArchiveStore;
+import dev.shoehorn.backup.storage.Manifest;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Restore drills on the real worker: the latest archive of the source restored into a throwaway
+ * database and checked, and drills that must fail: an archive whose bytes were damaged, and one whose
+ * manifest recorded other row counts than the archive holds. The target is never touched.
+ */
+@QuarkusTest
+@QuarkusTestResource(WorkerStack.class)
+class DrillIT {
+
+    private static final String TARGET = WorkerStack.SOURCE;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final LocalPostgres PG = LocalPostgres.fromEnvironment();
+    private static Events events;
+    private static Commands commands;
+    private static S3Client s3;
+
+    @Inject
+    ArchiveStore store;
+
+    private final List<String> made = new java.util.ArrayList<>();
+
+    @BeforeAll
+    static void connect() {
+        events = new Events(WorkerStack.bootstrapServers());
+        commands = new Commands(WorkerStack.bootstrapServers());
+        s3 = WorkerStack.s3Client();
+    }
+
+    @AfterAll
+    static void disconnect() throws InterruptedException {
+        events.close();
+        commands.close();
+        s3.close();
+    }
+
+    @AfterEach
+    void removeWhatWasMade() {
+        made.forEach(store::delete);
+    }
+
+    @Test
+    void aDrillRestoresTheLatestArchiveIntoAThrowawayDatabaseChecksItAndLeavesTheTargetAlone() throws Exception {
+        // Given a fresh backup of the source, whose manifest holds the rows counted in pg_dump's snapshot
+        Manifest latest = backup();
+        assertThat(latest.rowCounts()).containsKeys("public.tenants", "public.projects", "public.documents");
+        Map<String, String> before = DatabaseFingerprint.of(PG, WorkerStack.SOURCE_DB);
+
+        // When a drill of the source is asked for
+        List<JsonNode> job = drill(null);
+
+        // Then it passed every check, the probe included, and says so with its evidence
+        JsonNode end = job.get(job.size() - 1);
+        assertThat(end.path("type").asText()).isEqualTo("dev.shoehorn.drill.passed");
+        JsonNode data = end.path("data");
+        assertThat(data.path("archive").path("key").asText()).isEqualTo(latest.archiveKey());
+        assertThat(data.path("checks").findValuesAsText("name")).containsExactly("restore", "toc-tables",
+                "row-counts", "rls", "probe:tenants", "rto");
+        assertThat(data.path("checks").findValuesAsText("status")).containsOnly("passed");
+        JsonNode report = report(data.path("report").asText());
+        assertThat(report.path("passed").asBoolean()).isTrue();
+        assertThat(report.path("archiveSha256").asText()).isEqualTo(latest.sha256());
+        assertThat(report.path("pgRestoreVersion").asText()).isNotEmpty();
+        assertThat(report.path("rowCounts").path("public.tenants").asLong())
+                .isEqualTo(latest.rowCounts().get("public.tenants"));
+        // and its job was a drill: no restore.completed, so no reaction, and the target as it was
+        assertThat(Events.types(job)).doesNotContain("dev.shoehorn.restore.completed")
+                .contains("dev.shoehorn.restore.accepted", "dev.shoehorn.restore.verified");
+        assertThat(job.get(0).path("data").path("drill").asBoolean()).isTrue();
+        assertThat(DatabaseFingerprint.of(PG, WorkerStack.SOURCE_DB)).isEqualTo(before);
+        // and the throwaway database is gone
+        assertThat(databasesLike(WorkerStack.SOURCE_DB + "_restore_%")).isZero();
+        assertThat(events.checkContract("dev.shoehorn.drill").violations()).isEmpty();
+    }
+
+    @Test
+    void aDrillOfADamagedArchiveFails() throws Exception {
+        // Given an archive whose bytes were damaged after its manifest was written
+        Manifest latest = backup();
+        byte[] bytes = bytes(latest.archiveKey());
+        bytes[bytes.length / 2] ^= 0x5a;
+        String damaged = copy(latest, bytes, latest.rowCounts());
+
+        // When it is drilled
+        List<JsonNode> job = drill(damaged);
+
+        // Then the drill failed its restore check, and the target was never touched
+        JsonNode end = job.get(job.size() - 1);
+        assertThat(end.path("type").asText()).isEqualTo("dev.shoehorn.drill.failed");
+        assertThat(end.path("data").path("error").path("code").asText()).isEqualTo("DRILL_FAILED");
+        assertThat(end.path("data").path("checks").get(0).path("name").asText()).isEqualTo("restore");
+        assertThat(end.path("data").path("checks").get(0).path("detail").asText()).contains("ARCHIVE_CORRUPT");
+        assertThat(report(end.path("data").path("report").asText()).path("passed").asBoolean()).isFalse();
+        assertThat(databasesLike(WorkerStack.SOURCE_DB + "_restore_%")).isZero();
+    }
+
+    @Test
+    void aDrillFailsOnATableWhoseRowCountDiffersFromTheBackups() throws Exception {
+        // Given an archive whose manifest recorded one row more in tenants than the archive holds
+        Manifest latest = backup();
+        Map<String, Long> wrong = new HashMap<>(latest.rowCounts());
+        wrong.merge("public.tenants", 1L, Long::sum);
+        String miscounted = copy(latest, bytes(latest.archiveKey()), wrong);
+
+        // When it is drilled
+        List<JsonNode> job = drill(miscounted);
+
+        // Then the row-count check failed, naming the table, and the others passed
+        JsonNode data = job.get(job.size() - 1).path("data");
+        assertThat(job.get(job.size() - 1).path("type").asText()).isEqualTo("dev.shoehorn.drill.failed");
+        JsonNode rowCounts = null;
+        for (JsonNode check : data.path("checks")) {
+            if (check.path("name").asText().equals("row-counts")) {
+                rowCounts = check;
+            } else {
+                assertThat(check.path("status").asText()).as(check.toString()).isEqualTo("passed");
+            }
+        }
+        assertThat(rowCounts).isNotNull();
+        assertThat(rowCounts.path("status").asText()).isEqualTo("failed");
+        assertThat(rowCounts.path("detail").asText()).contains("public.tenants has " + latest.rowCounts()
+                .get("public.tenants") + " rows, the backup counted " + wrong.get("public.tenants"));
+    }
+
+    private Manifest backup() {
+        String commandId = Commands.newCommandId();
+        commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
+        JsonNode end = events.awaitJobEnd(commandId).stream()
+                .filter(e -> Events.TERMINAL.contains(e.path("type").asText())).findFirst().orElseThrow();
+        assertThat(end.path("type").asText()).isEqualTo("dev.shoehorn.backup.completed");
+        return store.manifest(end.path("data").path("archive").path("key").asText()).orElseThrow();
+    }
+
+    /** Publishes a drill of the target (of {@code archive}, or the latest) and waits for its job to end. */
+    private static List<JsonNode> drill(String archive) {
+        String commandId = Commands.newCommandId();
+        commands.send("restore.commands", TARGET, "{\"commandId\":\"" + commandId + "\",\"target\":\"" + TARGET
+                + "\",\"requestedBy\":\"it\",\"drill\":true" + (archive == null ? "" : ",\"archive\":\"" + archive + "\"")
+                + "}");
+        return events.awaitJobEnd(commandId);
+    }
+
+    /** A copy of an archive under an older key, with a manifest of its own (the given bytes and row counts). */
+    private String copy(Manifest original, byte[] bytes, Map<String, Long> rowCounts) {
+        String key = new ArchiveKeys(WorkerStack.PREFIX).archive(TARGET,
+                Instant.parse("2020-01-01T00:00:00Z").plusSeconds(made.size()));
+        s3.putObject(b -> b.bucket(WorkerStack.BUCKET).key(key), RequestBody.fromBytes(bytes));
+        made.add(key);
+        store.putManifest(new Manifest(original.manifestVersion(), key, TARGET, original.commandId(), original.jobId(),
+                original.format(), original.bytes(), original.sha256(), original.pgDumpVersion(),
+                original.serverVersion(), original.databaseBytes(), original.startedAt(), original.completedAt(),
+                original.rlsTables(), original.requestedBy(), original.reason(), rowCounts));
+        made.add(ArchiveKeys.manifestOf(key));
+        return key;
+    }
+
+    private byte[] bytes(String key) throws Exception {
+        try (InputStream in = store.open(key)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private JsonNode report(String key) throws Exception {
+        made.add(key);
+        try (InputStream in = store.open(key)) {
+            return JSON.readTree(in);
+        }
+    }
+
+    private static int databasesLike(String pattern) throws Exception {
+        try (Connection c = PG.connect("postgres");
+                var st = c.prepareStatement("select count(*) from pg_database where datname like ?")) {
+            st.setString(1, pattern.replace("_", "\\_"));
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
