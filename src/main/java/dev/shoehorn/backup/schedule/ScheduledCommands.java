@@ -2,6 +2,7 @@ package dev.shoehorn.backup.schedule;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,7 +22,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
- * Publishes slot commands to the backup command topic, keyed by target like any command, signed
+ * Publishes slot commands (backups to the backup command topic, drills to the restore command topic),
+ * keyed by target like any command, signed
  * with this worker's key where it has one (so targets that accept signed commands only take them),
  * and returns once the broker has the record.
  */
@@ -31,13 +33,16 @@ public class ScheduledCommands {
     private static final Logger LOG = Logger.getLogger(ScheduledCommands.class);
 
     private final MutinyEmitter<byte[]> emitter;
+    private final MutinyEmitter<byte[]> drills;
     private final AcknowledgedSends sends;
     private final Signatures signatures;
     private final ObjectMapper json;
 
-    public ScheduledCommands(@Channel("scheduled-backups") MutinyEmitter<byte[]> emitter, AcknowledgedSends sends,
-            Signatures signatures, ObjectMapper json) {
+    public ScheduledCommands(@Channel("scheduled-backups") MutinyEmitter<byte[]> emitter,
+            @Channel("scheduled-drills") MutinyEmitter<byte[]> drills, AcknowledgedSends sends, Signatures signatures,
+            ObjectMapper json) {
         this.emitter = emitter;
+        this.drills = drills;
         this.sends = sends;
         this.signatures = signatures;
         this.json = json;
@@ -45,21 +50,40 @@ public class ScheduledCommands {
 
     /** @throws dev.shoehorn.backup.progress.EventsStoppedException when the worker stops first */
     public void publish(SlotCommand command, Instant now) {
+        send(emitter, SignedKind.BACKUP, command.target(), command.slot(), command.value(now));
+    }
+
+    /**
+     * Publishes the drill of one slot of a target's drill schedule to the restore command topic; its
+     * commandId is derived from (target, slot), as a backup slot's is.
+     */
+    public void publishDrill(String target, Cron cron, Instant slot, Instant now) {
+        send(drills, SignedKind.RESTORE, target, slot, new DrillValue(
+                UUID.nameUUIDFromBytes(("backup-worker/drill/" + target + "/" + slot).getBytes(StandardCharsets.UTF_8)),
+                target, SlotCommand.REQUESTED_BY, "scheduled drill slot " + slot + " (" + cron + ")", now, true));
+    }
+
+    /** A scheduled drill: a restore command of the target's latest archive with {@code drill: true}. */
+    public record DrillValue(UUID commandId, String target, String requestedBy, String reason, Instant requestedAt,
+            boolean drill) {
+    }
+
+    private void send(MutinyEmitter<byte[]> to, SignedKind kind, String target, Instant slot, Object command) {
         byte[] value;
         try {
-            value = json.writeValueAsBytes(command.value(now));
+            value = json.writeValueAsBytes(command);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("slot command not serialisable", e);
         }
         RecordHeaders headers = new RecordHeaders();
-        signatures.sign(SignedKind.BACKUP, value)
+        signatures.sign(kind, value)
                 .ifPresent(s -> headers.add(SignatureHeader.NAME, s.getBytes(StandardCharsets.US_ASCII)));
-        sends.send(emitter, () -> Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(command.target())
+        sends.send(to, () -> Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(target)
                 .withHeaders(headers)
                 .build()),
                 (attempt, failure, wait) -> LOG.warnf(
-                        "target=%s stage=slot-publish-retry slot=%s attempt=%d wait=%s msg=\"%s\"", command.target(),
-                        command.slot(), attempt, wait, failure.message()));
+                        "target=%s stage=slot-publish-retry slot=%s attempt=%d wait=%s msg=\"%s\"", target, slot,
+                        attempt, wait, failure.message()));
     }
 }

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.local.LocalPostgres;
+import dev.shoehorn.backup.restore.DrillScheduler;
 import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
@@ -44,9 +45,13 @@ class DrillIT {
     private static Events events;
     private static Commands commands;
     private static S3Client s3;
+    private static TopicTail restoreCommands;
 
     @Inject
     ArchiveStore store;
+
+    @Inject
+    DrillScheduler scheduler;
 
     private final List<String> made = new java.util.ArrayList<>();
 
@@ -55,6 +60,7 @@ class DrillIT {
         events = new Events(WorkerStack.bootstrapServers());
         commands = new Commands(WorkerStack.bootstrapServers());
         s3 = WorkerStack.s3Client();
+        restoreCommands = new TopicTail(WorkerStack.bootstrapServers(), "restore.commands");
     }
 
     @AfterAll
@@ -62,6 +68,7 @@ class DrillIT {
         events.close();
         commands.close();
         s3.close();
+        restoreCommands.close();
     }
 
     @AfterEach
@@ -152,6 +159,43 @@ class DrillIT {
                 .get("public.tenants") + " rows, the backup counted " + wrong.get("public.tenants"));
     }
 
+    @Test
+    void aDrillScheduleDrillsOncePerSlotWhateverTheNumberOfReplicas() {
+        // Given a weekly drill schedule and a backup to drill
+        backup();
+        scheduler.tick(Instant.parse("2026-12-05T23:59:00Z"));
+
+        // When the slot (Sunday 00:00 UTC) passes and the scheduler looks, twice, as a second replica would
+        List<String> first = scheduler.tick(Instant.parse("2026-12-06T00:00:05Z"));
+        List<String> second = scheduler.tick(Instant.parse("2026-12-06T00:00:05Z"));
+
+        // Then one drill command was published, by the scheduler, and its drill passed
+        assertThat(first).containsExactly(TARGET);
+        assertThat(second).isEmpty();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> scheduledDrills().size() == 1);
+        List<String> published = scheduledDrills();
+        List<JsonNode> job = events.awaitJobEnd(published.get(0));
+        assertThat(job.get(0).path("data").path("requestedBy").asText()).isEqualTo("scheduler");
+        assertThat(job.get(job.size() - 1).path("type").asText()).isEqualTo("dev.shoehorn.drill.passed");
+        made.add(store.keys().drillSlot(TARGET, Instant.parse("2026-12-06T00:00:00Z")));
+    }
+
+    @Test
+    void theCliAsksForADrillAndExitsWithItsVerdict() {
+        // Given a backup of the source
+        backup();
+
+        // When an operator runs a drill and waits for it
+        CliRun run = CliRun.of(CliRun.settings(WorkerStack.bootstrapServers(), WorkerStack.s3().endpoint(),
+                WorkerStack.BUCKET, WorkerStack.PREFIX, WorkerStack.ACCESS_KEY, WorkerStack.S3_SECRET), "drill", TARGET,
+                "--wait");
+
+        // Then it exits 0, the drill having passed, and says it was a drill
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("drill", "passed");
+    }
+
     private Manifest backup() {
         String commandId = Commands.newCommandId();
         commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
@@ -168,6 +212,13 @@ class DrillIT {
                 + "\",\"requestedBy\":\"it\",\"drill\":true" + (archive == null ? "" : ",\"archive\":\"" + archive + "\"")
                 + "}");
         return events.awaitJobEnd(commandId);
+    }
+
+    /** The commandIds of the scheduler's drill commands on the restore topic, in order. */
+    private static List<String> scheduledDrills() {
+        return new java.util.ArrayList<>(restoreCommands.records().stream().map(r -> Events.parse(r.value()))
+                .filter(c -> c.path("drill").asBoolean(false) && c.path("requestedBy").asText().equals("scheduler"))
+                .map(c -> c.path("commandId").asText()).toList());
     }
 
     /** A copy of an archive under an older key, with a manifest of its own (the given bytes and row counts). */

@@ -86,6 +86,7 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         config.put("backup.targets." + PROTECTED + ".allowed-sources", SOURCE + "," + PROTECTED);
         // drills of the source check its tenants with a probe (DrillIT)
         config.put("backup.targets." + SOURCE + ".drill.probes.tenants", "select count(*) > 0 from tenants");
+        config.put("backup.targets." + SOURCE + ".drill.schedule", "@weekly");
         // retention's own target: its folder is filled by hand (RetentionIT), it is never dumped
         target(config, RETENTION, SOURCE_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + RETENTION + ".retention.keep-last", "2");

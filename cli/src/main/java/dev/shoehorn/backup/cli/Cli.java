@@ -29,7 +29,8 @@ import picocli.CommandLine.ScopeType;
                 StatusCommand.class,
                 AuditCommand.class,
                 ScheduleCommand.class,
-                PruneCommand.class },
+                PruneCommand.class,
+                DrillCommand.class },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done: the job completed, the archive checks out",

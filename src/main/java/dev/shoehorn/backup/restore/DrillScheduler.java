@@ -1,0 +1,143 @@
+package dev.shoehorn.backup.restore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.failure.StopSignal;
+import dev.shoehorn.backup.progress.EventsStoppedException;
+import dev.shoehorn.backup.progress.ProgressPublisher;
+import dev.shoehorn.backup.schedule.Cron;
+import dev.shoehorn.backup.schedule.ScheduleConfig;
+import dev.shoehorn.backup.schedule.ScheduledCommands;
+import dev.shoehorn.backup.schedule.Schedules;
+import dev.shoehorn.backup.storage.ArchiveStore;
+import dev.shoehorn.backup.storage.PutIfAbsent;
+import dev.shoehorn.backup.target.Target;
+import dev.shoehorn.backup.target.TargetRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Publishes each slot of the targets' drill schedules ({@code backup.targets.<name>.drill.schedule})
+ * as a drill command: the replica that first writes the slot's claim in the store publishes it, and
+ * its commandId, derived from (target, slot), makes a second copy {@code skipped}. A drill slot that
+ * passes while no worker runs is not caught up: the next one drills the then latest archive. Invalid
+ * schedules stop start-up.
+ */
+@Startup
+@ApplicationScoped
+public class DrillScheduler {
+
+    private static final Logger LOG = Logger.getLogger(DrillScheduler.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    private final ScheduleConfig config;
+    private final ArchiveStore store;
+    private final ScheduledCommands commands;
+    private final ProgressPublisher progress;
+    private final Map<String, Cron> schedules = new TreeMap<>();
+    private final Map<String, Instant> lookedAt = new HashMap<>();
+    private final StopSignal stop = new StopSignal();
+    private final Clock clock = Clock.systemUTC();
+    private Thread thread;
+
+    public DrillScheduler(ScheduleConfig config, TargetRegistry targets, ArchiveStore store,
+            ScheduledCommands commands, ProgressPublisher progress) {
+        this.config = config;
+        this.store = store;
+        this.commands = commands;
+        this.progress = progress;
+        List<String> problems = new ArrayList<>();
+        for (Target target : targets.all()) {
+            if (Schedules.OFF.equalsIgnoreCase(target.drill().schedule().strip())) {
+                continue;
+            }
+            try {
+                schedules.put(target.name(), Cron.parse(target.drill().schedule(), target.drill().scheduleZone()));
+            } catch (IllegalArgumentException e) {
+                problems.add("backup.targets." + target.name() + ".drill.schedule/.schedule-zone: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid drill schedules: " + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * Publishes the drills whose slot passed since the last look (the first look of a target only
+     * starts watching it); returns the targets drilled.
+     */
+    public List<String> tick(Instant now) {
+        List<String> drilled = new ArrayList<>();
+        schedules.forEach((target, cron) -> {
+            Instant since = lookedAt.put(target, now);
+            if (since == null) {
+                return;
+            }
+            List<Instant> due = cron.between(since, now, 1);
+            if (due.isEmpty()) {
+                return;
+            }
+            Instant slot = due.get(0);
+            try {
+                if (store.putJsonIfAbsent(store.keys().drillSlot(target, slot),
+                        Map.of("slot", slot.toString(), "claimedBy", progress.source())) == PutIfAbsent.CREATED) {
+                    commands.publishDrill(target, cron, slot, now);
+                    LOG.infof("target=%s stage=drill-published slot=%s", target, slot);
+                    drilled.add(target);
+                }
+            } catch (JobFailedException e) {
+                LOG.warnf("target=%s stage=drill-slot-unclaimed slot=%s code=%s msg=\"%s\"", target, slot,
+                        e.failure().code(), e.failure().message());
+            }
+        });
+        return drilled;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled() || schedules.isEmpty()) {
+            return;
+        }
+        LOG.infof("stage=drill-scheduler schedules=%s", schedules);
+        thread = new Thread(this::run, "drill-scheduler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        while (!stop.stopped()) {
+            try {
+                tick(clock.instant());
+            } catch (EventsStoppedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "stage=drill-scheduler-error");
+            }
+            try {
+                stop.sleep(config.tick());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        stop.stop();
+        if (thread != null) {
+            thread.join(STOP_WAIT.toMillis());
+        }
+    }
+}
