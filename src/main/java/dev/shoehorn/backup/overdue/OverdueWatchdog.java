@@ -14,8 +14,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.shoehorn.backup.failure.JobFailedException;
-import dev.shoehorn.backup.failure.StopSignal;
-import dev.shoehorn.backup.progress.EventsStoppedException;
+import dev.shoehorn.backup.failure.BackgroundLoop;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.schedule.Cron;
 import dev.shoehorn.backup.schedule.Schedules;
@@ -53,9 +52,8 @@ public class OverdueWatchdog {
     private final Map<String, TargetHealth> health = new ConcurrentHashMap<>();
     /** Per target, the breach whose earlier breaches are known to be cleared: spares a listing per look. */
     private final Map<String, String> clearedBefore = new ConcurrentHashMap<>();
-    private final StopSignal stop = new StopSignal();
     private final Clock clock = Clock.systemUTC();
-    private Thread thread;
+    private BackgroundLoop loop;
 
     public OverdueWatchdog(OverdueConfig config, TargetRegistry targets, Schedules schedules, ArchiveStore store,
             ProgressPublisher progress, OverdueMetrics metrics) {
@@ -161,32 +159,15 @@ public class OverdueWatchdog {
         }
         LOG.infof("stage=overdue-watchdog enabled=true grace=%s checkInterval=%s", config.grace(),
                 config.checkInterval());
-        thread = new Thread(this::run, "overdue-watchdog");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run() {
-        while (!stop.stopped()) {
-            try {
-                check(clock.instant());
-            } catch (EventsStoppedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "stage=overdue-watchdog-error");
-            }
-            try {
-                stop.sleep(config.checkInterval());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        loop = BackgroundLoop.start("overdue-watchdog", () -> {
+            check(clock.instant());
+            return config.checkInterval();
+        });
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        stop.stop();
-        if (thread != null) {
-            thread.join(STOP_WAIT.toMillis());
+        if (loop != null) {
+            loop.stop(STOP_WAIT);
         }
     }
 }

@@ -15,8 +15,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.shoehorn.backup.failure.JobFailedException;
-import dev.shoehorn.backup.failure.StopSignal;
-import dev.shoehorn.backup.progress.EventsStoppedException;
+import dev.shoehorn.backup.failure.BackgroundLoop;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.schedule.Cron;
 import dev.shoehorn.backup.schedule.ScheduleConfig;
@@ -50,9 +49,8 @@ public class DrillScheduler {
     private final ProgressPublisher progress;
     private final Map<String, Cron> schedules = new TreeMap<>();
     private final Map<String, Instant> lookedAt = new HashMap<>();
-    private final StopSignal stop = new StopSignal();
     private final Clock clock = Clock.systemUTC();
-    private Thread thread;
+    private BackgroundLoop loop;
 
     public DrillScheduler(ScheduleConfig config, TargetRegistry targets, ArchiveStore store,
             ScheduledCommands commands, ProgressPublisher progress) {
@@ -112,32 +110,15 @@ public class DrillScheduler {
             return;
         }
         LOG.infof("stage=drill-scheduler schedules=%s", schedules);
-        thread = new Thread(this::run, "drill-scheduler");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run() {
-        while (!stop.stopped()) {
-            try {
-                tick(clock.instant());
-            } catch (EventsStoppedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "stage=drill-scheduler-error");
-            }
-            try {
-                stop.sleep(config.tick());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        loop = BackgroundLoop.start("drill-scheduler", () -> {
+            tick(clock.instant());
+            return config.tick();
+        });
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        stop.stop();
-        if (thread != null) {
-            thread.join(STOP_WAIT.toMillis());
+        if (loop != null) {
+            loop.stop(STOP_WAIT);
         }
     }
 }

@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
 import dev.shoehorn.backup.backup.BackupCompleted;
 import dev.shoehorn.backup.command.CommandConfig;
 import dev.shoehorn.backup.failure.JobFailedException;
-import dev.shoehorn.backup.failure.StopSignal;
+import dev.shoehorn.backup.failure.BackgroundLoop;
 import dev.shoehorn.backup.job.JobsConfig;
 import dev.shoehorn.backup.progress.EventsStoppedException;
 import dev.shoehorn.backup.progress.ProgressPublisher;
@@ -59,9 +59,9 @@ public class RetentionService {
     private final Optional<Cron> schedule;
     private final Pruner pruner;
     private final ExecutorService runs;
-    private final StopSignal stop = new StopSignal();
     private final Clock clock = Clock.systemUTC();
-    private Thread scheduled;
+    private BackgroundLoop scheduled;
+    private Instant nextSlot;
 
     public RetentionService(RetentionConfig config, TargetRegistry targets, ArchiveStore store, StorageConfig storage,
             JobsConfig jobs, CommandConfig commands, ProgressPublisher progress) {
@@ -136,30 +136,22 @@ public class RetentionService {
         LOG.infof("stage=retention enabled=true afterBackup=%s schedule=\"%s\" next=%s incompleteGrace=%s "
                 + "recordMaxAge=%s rules=%s", config.afterBackup(), schedule.get(), schedule.get().next(clock.instant()),
                 config.incompleteGrace(), config.recordMaxAge(), rules);
-        scheduled = new Thread(this::runSchedule, "retention-schedule");
-        scheduled.setDaemon(true);
-        scheduled.start();
+        nextSlot = schedule.get().next(clock.instant());
+        scheduled = BackgroundLoop.start("retention-schedule", this::round);
     }
 
-    private void runSchedule() {
-        Cron cron = schedule.orElseThrow();
-        Instant slot = cron.next(clock.instant());
-        while (!stop.stopped()) {
-            Duration wait = Duration.between(clock.instant(), slot);
-            try {
-                if (wait.compareTo(Duration.ZERO) > 0) {
-                    stop.sleep(wait.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : wait);
-                    continue;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-            Instant claimed = slot;
-            slot = cron.next(clock.instant());
-            if (claim(claimed)) {
+    /** Runs a slot that has come (on the one replica that claims it), then waits for the next (a minute at most). */
+    private Duration round() {
+        Instant now = clock.instant();
+        if (!now.isBefore(nextSlot)) {
+            Instant slot = nextSlot;
+            nextSlot = schedule.orElseThrow().next(now);
+            if (claim(slot)) {
                 runs.execute(() -> rules.keySet().forEach(target -> pruneLogged(target, SCHEDULE)));
             }
         }
+        Duration wait = Duration.between(clock.instant(), nextSlot);
+        return wait.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : wait;
     }
 
     /** Whether this replica runs the slot: the first to write its claim does. */
@@ -194,10 +186,9 @@ public class RetentionService {
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        stop.stop();
         runs.shutdownNow();
         if (scheduled != null) {
-            scheduled.join(STOP_WAIT.toMillis());
+            scheduled.stop(STOP_WAIT);
         }
     }
 

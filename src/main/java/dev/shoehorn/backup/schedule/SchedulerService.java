@@ -10,8 +10,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.failure.StopSignal;
-import dev.shoehorn.backup.progress.EventsStoppedException;
+import dev.shoehorn.backup.failure.BackgroundLoop;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -30,8 +29,7 @@ public class SchedulerService {
     private final Schedules schedules;
     private final Scheduler scheduler;
     private final Clock clock = Clock.systemUTC();
-    private final StopSignal stop = new StopSignal();
-    private Thread thread;
+    private BackgroundLoop loop;
 
     public SchedulerService(ScheduleConfig config, Schedules schedules, ArchiveStore store,
             ScheduledCommands commands, ProgressPublisher progress) {
@@ -51,36 +49,20 @@ public class SchedulerService {
             return;
         }
         LOG.infof("stage=scheduler enabled=true lateAfter=%s schedules=%s", config.lateAfter(), summary);
-        thread = new Thread(this::run, "scheduler");
-        thread.setDaemon(true);
-        thread.start();
+        loop = BackgroundLoop.start("scheduler", this::round);
     }
 
-    private void run() {
-        while (!stop.stopped()) {
-            Instant now = clock.instant();
-            try {
-                scheduler.tick(now);
-            } catch (EventsStoppedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "stage=scheduler-error");
-            }
-            Duration untilNext = Duration.between(clock.instant(), scheduler.nextSlot(now)).plus(SLACK);
-            Duration wait = untilNext.compareTo(config.tick()) > 0 ? config.tick()
-                    : untilNext.isNegative() ? SLACK : untilNext;
-            try {
-                stop.sleep(wait);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+    /** Publishes what is due, then sleeps until the next slot (at most a tick). */
+    private Duration round() {
+        Instant now = clock.instant();
+        scheduler.tick(now);
+        Duration untilNext = Duration.between(clock.instant(), scheduler.nextSlot(now)).plus(SLACK);
+        return untilNext.compareTo(config.tick()) > 0 ? config.tick() : untilNext.isNegative() ? SLACK : untilNext;
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        stop.stop();
-        if (thread != null) {
-            thread.join(STOP_WAIT.toMillis());
+        if (loop != null) {
+            loop.stop(STOP_WAIT);
         }
     }
 }

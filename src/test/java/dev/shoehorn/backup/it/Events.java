@@ -65,6 +65,15 @@ public final class Events implements AutoCloseable {
         return events.stream().map(e -> e.path("type").asText()).toList();
     }
 
+    /** The record's JSON, or empty for a value that is none (command topics hold malformed records too). */
+    public static java.util.Optional<JsonNode> tryParse(byte[] value) {
+        try {
+            return java.util.Optional.of(parse(value));
+        } catch (UncheckedIOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     static JsonNode parse(byte[] value) {
         try {
             return JSON.readTree(new String(value, StandardCharsets.UTF_8));

@@ -65,6 +65,9 @@ public final class WorkerJvm implements AutoCloseable {
         }
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // these workers live for seconds and move little data: start-up is their cost, so C1 only and
+        // the serial collector (as the CLI runs), which on two cores starts a Quarkus worker sooner
+        argv.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
         properties.forEach((k, v) -> argv.add("-D" + k + "=" + v));
         argv.add("-jar");
         argv.add(JAR.toString());
