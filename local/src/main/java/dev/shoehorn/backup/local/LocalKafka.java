@@ -52,9 +52,20 @@ public final class LocalKafka implements AutoCloseable {
                     .withKafkaPort(port)
                     .withControllerPort(controllerPort)
                     .withClusterId(clusterId)
-                    .withAdditionalProperties(p -> p.put("log.dir", logDir.toString()))
+                    .withAdditionalProperties(p -> {
+                        p.put("log.dir", logDir.toString());
+                        noJoinDelay(p);
+                    })
                     .withDeleteLogDirsOnClose(false);
         }
+    }
+
+    /**
+     * A one-machine broker has no stragglers to wait for: the first member of a consumer group gets its
+     * partitions at once, not after the 3 s that a cluster waits for more members to join.
+     */
+    private static void noJoinDelay(java.util.Properties p) {
+        p.put("group.initial.rebalance.delay.ms", "0");
     }
 
     /**
@@ -67,6 +78,7 @@ public final class LocalKafka implements AutoCloseable {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
                 .withKafkaHost(HOST)
                 .withKafkaPort(port)
+                .withAdditionalProperties(LocalKafka::noJoinDelay)
                 .withDeleteLogDirsOnClose(true);
         return new LocalKafka(broker.start(), null);
     }
