@@ -73,15 +73,15 @@ class CrashPointsIT {
      */
     @Test
     void aRestoreInterruptedAfterItsApplyIsResumedNotAppliedAgain() throws Exception {
-        // Given an archive of the source, and a worker that halts once a restore is applied
+        // Given a worker that halts once a restore is applied, and an archive of the source it made
+        // (the crash point is a restore's: its backup runs through)
         String point = "after-apply";
-        try (WorkerJvm maker = worker("archive", null)) {
+        String commandId = Commands.newCommandId();
+        try (WorkerJvm a = worker("restore-" + point, point)) {
             String backup = Commands.newCommandId();
             commands.send("backup.commands", SOURCE, Commands.backup(backup, SOURCE));
             assertThat(Events.types(events.awaitJobEnd(backup))).last().isEqualTo("dev.shoehorn.backup.completed");
-        }
-        String commandId = Commands.newCommandId();
-        try (WorkerJvm a = worker("restore-" + point, point)) {
+
             // When it restores and dies there
             commands.send("restore.commands", RESTORE, Commands.restore(commandId, RESTORE, SOURCE, "latest", null));
             assertThat(a.awaitExit(HALT)).isEqualTo(137);
