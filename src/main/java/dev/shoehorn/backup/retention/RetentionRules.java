@@ -22,9 +22,13 @@ public record RetentionRules(int keepLast, Duration maxAge, int keepDaily, int k
         }
     }
 
+    /** As the configuration writes them: {@code keep-last=3 max-age=14d}, the GFS rules where set. */
     @Override
     public String toString() {
-        return "keepLast=" + keepLast + " maxAge=" + maxAge + " keepDaily=" + keepDaily + " keepWeekly=" + keepWeekly
-                + " keepMonthly=" + keepMonthly;
+        long days = maxAge.toDays();
+        String age = maxAge.equals(Duration.ofDays(days)) ? days + "d"
+                : maxAge.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        return "keep-last=" + keepLast + " max-age=" + age + (keepDaily > 0 ? " keep-daily=" + keepDaily : "")
+                + (keepWeekly > 0 ? " keep-weekly=" + keepWeekly : "") + (keepMonthly > 0 ? " keep-monthly=" + keepMonthly : "");
     }
 }
