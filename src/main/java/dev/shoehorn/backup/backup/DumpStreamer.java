@@ -71,13 +71,11 @@ public class DumpStreamer {
                 StreamingUpload upload = store.startUpload(key, estimate, cancellation);
                 ToolProcess pgDump = ToolProcess.start(command(tools, counts == null ? null : counts.snapshot()), target,
                         cancellation, ToolProcess.Stdout.PIPE)) {
-            if (counts != null) {
-                counts.start();
-            }
             events.emit(new BackupEvents.Started(0, estimate, 0));
             LOG.debugf("job=%s target=%s stage=pg-dump pgDump=%s server=%s key=%s", events.jobId(), target.name(),
                     tools.version(), facts.version(), key);
-            stream(pgDump.stdout(), upload, events, estimate, cancellation);
+            stream(pgDump.stdout(), upload, events, estimate, cancellation,
+                    counts == null ? () -> { } : counts::start);
             int exit = pgDump.waitFor();
             cancellation.check();
             if (exit != 0) {
@@ -111,9 +109,13 @@ public class DumpStreamer {
         return argv;
     }
 
-    /** Copies pg_dump's output into the upload, emitting a progress event at most once per interval. */
+    /**
+     * Copies pg_dump's output into the upload, emitting a progress event at most once per interval;
+     * {@code firstBytes} runs when the first bytes arrive (pg_dump holds its snapshot and locks by then).
+     */
     private void stream(InputStream dump, StreamingUpload upload, JobEvents events, long estimate,
-            Cancellation cancellation) {
+            Cancellation cancellation, Runnable firstBytes) {
+        boolean first = true;
         byte[] chunk = new byte[READ_CHUNK];
         long intervalNanos = progressConfig.interval().toNanos();
         long lastEvent = System.nanoTime();
@@ -128,6 +130,10 @@ public class DumpStreamer {
             }
             if (n < 0) {
                 return;
+            }
+            if (first) {
+                first = false;
+                firstBytes.run();
             }
             try {
                 upload.write(chunk, 0, n);

@@ -39,7 +39,9 @@ final class SnapshotCounts implements AutoCloseable {
 
     private final Connection connection;
     private final String snapshot;
-    private CompletableFuture<Map<String, Long>> counts;
+    private final CompletableFuture<Map<String, Long>> counts = new CompletableFuture<>();
+    private volatile Statement running;
+    private Thread counter;
 
     private SnapshotCounts(Connection connection, String snapshot) {
         this.connection = connection;
@@ -49,7 +51,7 @@ final class SnapshotCounts implements AutoCloseable {
     static SnapshotCounts open(Target target) {
         Connection connection = null;
         try {
-            connection = Postgres.connect(target);
+            connection = Postgres.connectForScans(target);
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
                 st.execute("set transaction isolation level repeatable read, read only");
@@ -71,9 +73,24 @@ final class SnapshotCounts implements AutoCloseable {
         return snapshot;
     }
 
-    /** Starts counting, on a thread of its own, in the snapshot. */
+    /**
+     * Starts counting, on a thread of its own, in the snapshot. Called once pg_dump has written its
+     * first bytes: by then it has taken the snapshot and its table locks, so the counts' own locks
+     * can never sit between a table's DDL and pg_dump's lock on it.
+     */
     void start() {
-        counts = CompletableFuture.supplyAsync(this::count);
+        if (counter != null) {
+            return;
+        }
+        counter = new Thread(() -> {
+            try {
+                counts.complete(count());
+            } catch (RuntimeException e) {
+                counts.completeExceptionally(e);
+            }
+        }, "row-counts");
+        counter.setDaemon(true);
+        counter.start();
     }
 
     /**
@@ -82,6 +99,7 @@ final class SnapshotCounts implements AutoCloseable {
      * @throws JobFailedException when they could not be taken
      */
     Map<String, Long> await(Target target) {
+        start(); // a dump with no output at all (nothing to dump) still gets its counts
         try {
             return counts.get();
         } catch (InterruptedException e) {
@@ -110,10 +128,15 @@ final class SnapshotCounts implements AutoCloseable {
             }
             Map<String, Long> rows = new TreeMap<>();
             for (String[] table : tables) {
-                try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
-                        "select count(*) from " + quote(table[0]) + "." + quote(table[1]))) {
-                    rs.next();
-                    rows.put(table[0] + "." + table[1], rs.getLong(1));
+                try (Statement st = connection.createStatement()) {
+                    running = st;
+                    try (ResultSet rs = st.executeQuery("select count(*) from " + quote(table[0]) + "."
+                            + quote(table[1]))) {
+                        rs.next();
+                        rows.put(table[0] + "." + table[1], rs.getLong(1));
+                    }
+                } finally {
+                    running = null;
                 }
             }
             connection.releaseSavepoint(savepoint);
@@ -134,12 +157,25 @@ final class SnapshotCounts implements AutoCloseable {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
+    /** Ends the session; a count still running (the job failed or was cancelled) is cancelled on the server first. */
     @Override
     public void close() {
-        if (counts != null) {
-            counts.cancel(true);
+        Statement statement = running;
+        if (statement != null) {
+            try {
+                statement.cancel();
+            } catch (SQLException e) {
+                // closing the session ends the scan too
+            }
         }
         closeQuietly(connection);
+        if (counter != null) {
+            try {
+                counter.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void closeQuietly(Connection connection) {

@@ -85,23 +85,23 @@ public class OverdueWatchdog {
     private void check(Target target, Instant now) {
         String name = target.name();
         Optional<Cron> cron = schedules.of(name);
-        Optional<Duration> window = OverdueWindow.of(cron, target.overdueAfter(), config.grace(), now);
         Optional<Manifest> latest = store.latestManifest(name);
         Instant nextRun = cron.map(c -> c.next(now)).orElse(null);
-        if (window.isEmpty()) {
+        if (cron.isEmpty() && target.overdueAfter().isEmpty()) {
             health.put(name, new TargetHealth(name, latest.map(Manifest::completedAt).orElse(null),
                     latest.map(Manifest::archiveKey).orElse(null), null, null, false, nextRun, now));
             return;
         }
         Instant since = latest.map(Manifest::completedAt).orElseGet(() -> watchingSince(name, now));
-        Instant overdueAt = OverdueWindow.overdueAt(since, window.get());
+        Duration window = OverdueWindow.of(cron, target.overdueAfter(), config.grace(), since).orElseThrow();
+        Instant overdueAt = OverdueWindow.overdueAt(since, window);
         boolean overdue = now.isAfter(overdueAt);
         String breach = latest.map(m -> ArchiveKeys.stampOf(m.archiveKey()).map(Instant::toString)
                 .orElse(m.archiveKey().replaceAll("[^A-Za-z0-9_.-]", "_"))).orElse(NEVER);
         health.put(name, new TargetHealth(name, latest.map(Manifest::completedAt).orElse(null),
-                latest.map(Manifest::archiveKey).orElse(null), window.get(), overdueAt, overdue, nextRun, now));
+                latest.map(Manifest::archiveKey).orElse(null), window, overdueAt, overdue, nextRun, now));
         if (overdue) {
-            raise(name, breach, latest, window.get(), overdueAt, cron, now);
+            raise(name, breach, latest, window, overdueAt, cron, now);
         } else if (!breach.equals(clearedBefore.get(name))) {
             clearEarlier(name, breach, latest, now);
             clearedBefore.put(name, breach);

@@ -14,15 +14,11 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.failure.BackgroundLoop;
-import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.schedule.Cron;
 import dev.shoehorn.backup.schedule.ScheduleConfig;
 import dev.shoehorn.backup.schedule.ScheduledCommands;
 import dev.shoehorn.backup.schedule.Schedules;
-import dev.shoehorn.backup.storage.ArchiveStore;
-import dev.shoehorn.backup.storage.PutIfAbsent;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.TargetRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -31,8 +27,8 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Publishes each slot of the targets' drill schedules ({@code backup.targets.<name>.drill.schedule})
- * as a drill command: the replica that first writes the slot's claim in the store publishes it, and
- * its commandId, derived from (target, slot), makes a second copy {@code skipped}. A drill slot that
+ * as a drill command. Every replica publishes it, as backups' slots are; its commandId, derived from
+ * (target, slot), lets one drill run and ends the other copies {@code skipped}. A drill slot that
  * passes while no worker runs is not caught up: the next one drills the then latest archive. Invalid
  * schedules stop start-up.
  */
@@ -44,20 +40,15 @@ public class DrillScheduler {
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final ScheduleConfig config;
-    private final ArchiveStore store;
     private final ScheduledCommands commands;
-    private final ProgressPublisher progress;
     private final Map<String, Cron> schedules = new TreeMap<>();
     private final Map<String, Instant> lookedAt = new HashMap<>();
     private final Clock clock = Clock.systemUTC();
     private BackgroundLoop loop;
 
-    public DrillScheduler(ScheduleConfig config, TargetRegistry targets, ArchiveStore store,
-            ScheduledCommands commands, ProgressPublisher progress) {
+    public DrillScheduler(ScheduleConfig config, TargetRegistry targets, ScheduledCommands commands) {
         this.config = config;
-        this.store = store;
         this.commands = commands;
-        this.progress = progress;
         List<String> problems = new ArrayList<>();
         for (Target target : targets.all()) {
             if (Schedules.OFF.equalsIgnoreCase(target.drill().schedule().strip())) {
@@ -76,31 +67,23 @@ public class DrillScheduler {
 
     /**
      * Publishes the drills whose slot passed since the last look (the first look of a target only
-     * starts watching it); returns the targets drilled.
+     * starts watching it); returns the targets drilled. A slot whose publishing failed is tried again
+     * at the next look.
      */
     public List<String> tick(Instant now) {
         List<String> drilled = new ArrayList<>();
         schedules.forEach((target, cron) -> {
-            Instant since = lookedAt.put(target, now);
+            Instant since = lookedAt.putIfAbsent(target, now);
             if (since == null) {
                 return;
             }
             List<Instant> due = cron.between(since, now, 1);
-            if (due.isEmpty()) {
-                return;
+            if (!due.isEmpty()) {
+                commands.publishDrill(target, cron, due.get(0), now);
+                LOG.infof("target=%s stage=drill-published slot=%s", target, due.get(0));
+                drilled.add(target);
             }
-            Instant slot = due.get(0);
-            try {
-                if (store.putJsonIfAbsent(store.keys().drillSlot(target, slot),
-                        Map.of("slot", slot.toString(), "claimedBy", progress.source())) == PutIfAbsent.CREATED) {
-                    commands.publishDrill(target, cron, slot, now);
-                    LOG.infof("target=%s stage=drill-published slot=%s", target, slot);
-                    drilled.add(target);
-                }
-            } catch (JobFailedException e) {
-                LOG.warnf("target=%s stage=drill-slot-unclaimed slot=%s code=%s msg=\"%s\"", target, slot,
-                        e.failure().code(), e.failure().message());
-            }
+            lookedAt.put(target, now);
         });
         return drilled;
     }

@@ -42,11 +42,17 @@ public final class Scheduler {
     private final ArchiveStore store;
     private final Publisher publisher;
     private final Duration lateAfter;
+    private final Duration staleAfter;
     private final String instance;
     private final Map<String, TargetState> states = new HashMap<>();
 
+    /**
+     * @param staleAfter a claimed record not updated for this long is no running job's (the job was
+     *                   stopped or died and its command will not come back): the job timeout
+     */
     public Scheduler(Map<String, Cron> schedules, ArchiveStore store, Publisher publisher, Duration lateAfter,
-            String instance) {
+            Duration staleAfter, String instance) {
+        this.staleAfter = staleAfter;
         this.schedules = Map.copyOf(schedules);
         this.store = store;
         this.publisher = publisher;
@@ -88,7 +94,7 @@ public final class Scheduler {
         if (due.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> running = previousRunning(target, state);
+        Optional<String> running = previousRunning(target, state, now);
         if (running.isPresent()) {
             if (!state.held) {
                 LOG.infof("target=%s stage=slot-held slot=%s previousJob=%s", target, due.get(0), running.get());
@@ -113,13 +119,17 @@ public final class Scheduler {
         return Optional.of(command);
     }
 
-    /** The job of the last published slot's backup while it runs: claimed and not yet ended. */
-    private Optional<String> previousRunning(String target, TargetState state) {
+    /**
+     * The job of the last published slot's backup while it runs: claimed, not yet ended, and updated
+     * within a job's timeout (an older claim is a job that was stopped or died, whose command expired).
+     */
+    private Optional<String> previousRunning(String target, TargetState state, Instant now) {
         if (!state.published) {
             return Optional.empty();
         }
         return store.findCommand(KIND, target, SlotCommand.commandIdOf(target, state.handledUntil).toString())
                 .filter(r -> !r.state().isFinal())
+                .filter(r -> r.updatedAt() != null && r.updatedAt().isAfter(now.minus(staleAfter)))
                 .map(CommandRecord::jobId);
     }
 

@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.shoehorn.backup.failure.BackgroundLoop;
+import dev.shoehorn.backup.job.JobsConfig;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -32,10 +33,10 @@ public class SchedulerService {
     private BackgroundLoop loop;
 
     public SchedulerService(ScheduleConfig config, Schedules schedules, ArchiveStore store,
-            ScheduledCommands commands, ProgressPublisher progress) {
+            ScheduledCommands commands, ProgressPublisher progress, JobsConfig jobs) {
         this.config = config;
         this.schedules = schedules;
-        this.scheduler = new Scheduler(schedules.all(), store, commands::publish, config.lateAfter(),
+        this.scheduler = new Scheduler(schedules.all(), store, commands::publish, config.lateAfter(), jobs.timeout(),
                 progress.source());
     }
 

@@ -71,11 +71,6 @@ public record ArchiveKeys(String prefix) {
         return join(".drills/" + target + "/" + STAMP.format(at) + "_" + jobId + ".json");
     }
 
-    /** The claim of one slot of a target's drill schedule: the replica that writes it first publishes the drill. */
-    public String drillSlot(String target, Instant slot) {
-        return join(".drills/" + target + "/slots/" + STAMP.format(slot) + ".json");
-    }
-
     /** The folder of every reaction's records. */
     public String reactionsRoot() {
         return join(".reactions/");

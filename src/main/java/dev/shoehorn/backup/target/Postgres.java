@@ -35,12 +35,27 @@ public final class Postgres {
 
     /** Connects to another database of the target's server (e.g. {@code postgres} for admin work). */
     public static Connection connect(Target target, String database) throws SQLException {
+        return connect(target, database, true);
+    }
+
+    /**
+     * A session for whole-table scans ({@code count(*)} of every table): a scan answers nothing until
+     * it ends, so the socket timeout, which would cut it, is off; the job's timeout and its
+     * cancellation bound it instead.
+     */
+    public static Connection connectForScans(Target target) throws SQLException {
+        return connect(target, target.database(), false);
+    }
+
+    private static Connection connect(Target target, String database, boolean socketTimeout) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", target.user());
         target.password().ifPresent(p -> props.setProperty("password", p));
         props.setProperty("ApplicationName", "backup-worker");
         props.setProperty("connectTimeout", "10");
-        props.setProperty("socketTimeout", Long.toString(Math.max(1, target.socketTimeout().toSeconds())));
+        if (socketTimeout) {
+            props.setProperty("socketTimeout", Long.toString(Math.max(1, target.socketTimeout().toSeconds())));
+        }
         props.setProperty("options", "-c lock_timeout=" + target.lockTimeout().toMillis());
         target.sslmode().ifPresent(mode -> props.setProperty("sslmode", mode));
         String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + database;

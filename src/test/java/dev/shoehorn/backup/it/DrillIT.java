@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.local.LocalPostgres;
 import dev.shoehorn.backup.restore.DrillScheduler;
+import dev.shoehorn.backup.schedule.Cron;
+import dev.shoehorn.backup.schedule.ScheduledCommands;
 import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
@@ -52,6 +54,9 @@ class DrillIT {
 
     @Inject
     DrillScheduler scheduler;
+
+    @Inject
+    ScheduledCommands scheduled;
 
     private final List<String> made = new java.util.ArrayList<>();
 
@@ -165,20 +170,26 @@ class DrillIT {
         backup();
         scheduler.tick(Instant.parse("2026-12-05T23:59:00Z"));
 
-        // When the slot (Sunday 00:00 UTC) passes and the scheduler looks, twice, as a second replica would
-        List<String> first = scheduler.tick(Instant.parse("2026-12-06T00:00:05Z"));
-        List<String> second = scheduler.tick(Instant.parse("2026-12-06T00:00:05Z"));
+        // When the slot (Sunday 00:00 UTC) passes and the scheduler looks, twice, and another replica
+        // publishes the same slot
+        Instant slot = Instant.parse("2026-12-06T00:00:00Z");
+        List<String> first = scheduler.tick(slot.plusSeconds(5));
+        List<String> second = scheduler.tick(slot.plusSeconds(5));
+        scheduled.publishDrill(TARGET, Cron.parse("@weekly", "UTC"), slot, slot.plusSeconds(9));
 
-        // Then one drill command was published, by the scheduler, and its drill passed
+        // Then both copies carry the slot's commandId; one drill ran and passed, the other copy was skipped
         assertThat(first).containsExactly(TARGET);
         assertThat(second).isEmpty();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
-                .until(() -> scheduledDrills().size() == 1);
-        List<String> published = scheduledDrills();
-        List<JsonNode> job = events.awaitJobEnd(published.get(0));
-        assertThat(job.get(0).path("data").path("requestedBy").asText()).isEqualTo("scheduler");
-        assertThat(job.get(job.size() - 1).path("type").asText()).isEqualTo("dev.shoehorn.drill.passed");
-        made.add(store.keys().drillSlot(TARGET, Instant.parse("2026-12-06T00:00:00Z")));
+        String commandId = java.util.UUID.nameUUIDFromBytes(("backup-worker/drill/" + TARGET + "/" + slot)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> scheduledDrills().size() == 2 && events.ofCommand(commandId).stream()
+                        .filter(e -> Events.TERMINAL.contains(e.path("type").asText())).count() == 2);
+        assertThat(scheduledDrills()).containsOnly(commandId);
+        List<String> ends = events.ofCommand(commandId).stream().map(e -> e.path("type").asText())
+                .filter(Events.TERMINAL::contains).toList();
+        assertThat(ends).containsExactlyInAnyOrder("dev.shoehorn.drill.passed", "dev.shoehorn.restore.skipped");
+        assertThat(events.ofCommand(commandId).get(0).path("data").path("requestedBy").asText()).isEqualTo("scheduler");
     }
 
     @Test

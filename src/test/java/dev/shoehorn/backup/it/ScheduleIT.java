@@ -197,7 +197,7 @@ class ScheduleIT {
 
     private List<Scheduler> replicas(Cron cron, int count) {
         return IntStream.range(0, count).mapToObj(i -> new Scheduler(Map.of(TARGET, cron), store, publisher::publish,
-                LATE_AFTER, "replica-" + i)).toList();
+                LATE_AFTER, Duration.ofHours(12), "replica-" + i)).toList();
     }
 
     /** Each replica looks at {@code t}, the next ones a few seconds later. */

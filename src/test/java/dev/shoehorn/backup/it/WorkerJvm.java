@@ -44,6 +44,8 @@ public final class WorkerJvm implements AutoCloseable {
         properties.put("backup.event-archive.enabled", "false");
         properties.put("backup.ui.enabled", "false");
         properties.put("backup.schedule.enabled", "false");
+        // a graceful stop sleeps twice the poll timeout per consumer channel: 0.5 s instead of 2 s each
+        properties.put("mp.messaging.connector.smallrye-kafka.poll-timeout", "250");
         return properties;
     }
 

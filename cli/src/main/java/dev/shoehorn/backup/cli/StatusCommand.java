@@ -111,17 +111,18 @@ final class StatusCommand implements Callable<Integer> {
                         return Optional.empty(); // the worker refuses to start with it; nothing to show
                     }
                 });
-        Optional<Duration> window = settings.targets().contains(target) ? OverdueWindow.of(cron,
-                Optional.ofNullable(settings.overdue().overdueAfter().get(target)), settings.overdue().grace(), now)
-                : Optional.empty();
-        if (window.isEmpty()) {
+        Optional<Duration> overdueAfter = Optional.ofNullable(settings.overdue().overdueAfter().get(target));
+        if (!settings.targets().contains(target) || cron.isEmpty() && overdueAfter.isEmpty()) {
             return new Freshness(cron, null, null, now);
         }
         Optional<Instant> since = latest.map(StatusCommand::completedAt).or(() -> store
                 .json(store.keys().overdue(target) + "watching.json")
                 .map(w -> Instant.parse(w.path("at").asText())));
-        return new Freshness(cron, window.get(), since.map(s -> OverdueWindow.overdueAt(s, window.get())).orElse(null),
-                now);
+        if (since.isEmpty()) {
+            return new Freshness(cron, null, null, now); // no backup, and not watched yet: nothing to tell
+        }
+        Duration window = OverdueWindow.of(cron, overdueAfter, settings.overdue().grace(), since.get()).orElseThrow();
+        return new Freshness(cron, window, OverdueWindow.overdueAt(since.get(), window), now);
     }
 
     private Map<String, Seen> readEvents(Instant from) {
