@@ -116,6 +116,48 @@ class DrillIT {
     }
 
     @Test
+    void rowCountsAreThoseOfTheDumpsSnapshotWhileTheTableIsWrittenTo() throws Exception {
+        // Given a table that a client keeps inserting into, one row at a time, throughout the backup
+        try (Connection c = PG.connect(WorkerStack.COUNTS_DB); var st = c.createStatement()) {
+            st.execute("drop table if exists busy");
+            st.execute("create table busy (id bigserial primary key, at timestamptz default now())");
+            st.execute("insert into busy (at) select now() from generate_series(1, 1000)");
+        }
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            try (Connection c = PG.connect(WorkerStack.COUNTS_DB); var st = c.createStatement()) {
+                while (writing.get()) {
+                    st.execute("insert into busy default values");
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        Manifest manifest;
+        try {
+            // When it is backed up while written to
+            manifest = backup(WorkerStack.COUNTS);
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+
+        // Then the rows counted are fewer than the table holds now, and a drill of the archive finds exactly them
+        long now;
+        try (Connection c = PG.connect(WorkerStack.COUNTS_DB); var st = c.createStatement();
+                ResultSet rs = st.executeQuery("select count(*) from busy")) {
+            rs.next();
+            now = rs.getLong(1);
+        }
+        long counted = manifest.rowCounts().get("public.busy");
+        assertThat(counted).isGreaterThanOrEqualTo(1000).isLessThan(now);
+        List<JsonNode> job = drill(WorkerStack.COUNTS, null);
+        JsonNode end = job.get(job.size() - 1);
+        assertThat(end.path("type").asText()).as(end.toString()).isEqualTo("dev.shoehorn.drill.passed");
+    }
+
+    @Test
     void aDrillOfADamagedArchiveFails() throws Exception {
         // Given an archive whose bytes were damaged after its manifest was written
         Manifest latest = backup();
@@ -208,8 +250,12 @@ class DrillIT {
     }
 
     private Manifest backup() {
+        return backup(TARGET);
+    }
+
+    private Manifest backup(String target) {
         String commandId = Commands.newCommandId();
-        commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
+        commands.send("backup.commands", target, Commands.backup(commandId, target));
         JsonNode end = events.awaitJobEnd(commandId).stream()
                 .filter(e -> Events.TERMINAL.contains(e.path("type").asText())).findFirst().orElseThrow();
         assertThat(end.path("type").asText()).isEqualTo("dev.shoehorn.backup.completed");
@@ -218,8 +264,12 @@ class DrillIT {
 
     /** Publishes a drill of the target (of {@code archive}, or the latest) and waits for its job to end. */
     private static List<JsonNode> drill(String archive) {
+        return drill(TARGET, archive);
+    }
+
+    private static List<JsonNode> drill(String target, String archive) {
         String commandId = Commands.newCommandId();
-        commands.send("restore.commands", TARGET, "{\"commandId\":\"" + commandId + "\",\"target\":\"" + TARGET
+        commands.send("restore.commands", target, "{\"commandId\":\"" + commandId + "\",\"target\":\"" + target
                 + "\",\"requestedBy\":\"it\",\"drill\":true" + (archive == null ? "" : ",\"archive\":\"" + archive + "\"")
                 + "}");
         return events.awaitJobEnd(commandId);

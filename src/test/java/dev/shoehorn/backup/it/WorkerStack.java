@@ -44,6 +44,9 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
     public static final String SOURCE_DB = "bw_it_src_" + SUFFIX;
     public static final String RESTORE_DB = "bw_it_restore_" + SUFFIX;
     public static final String PROTECTED_DB = "bw_it_protected_" + SUFFIX;
+    /** Written to while it is backed up (DrillIT): row counts must be those of the dump's snapshot. */
+    public static final String COUNTS = "it_counts";
+    public static final String COUNTS_DB = "bw_it_counts_" + SUFFIX;
     static final String DENIED_ROLE = "bw_it_denied_" + SUFFIX;
 
     private static LocalKafka kafka;
@@ -59,6 +62,7 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
             DemoDatabase.ensureDemo(PG, SOURCE_DB);
             DemoDatabase.ensureEmpty(PG, RESTORE_DB);
             DemoDatabase.ensureEmpty(PG, PROTECTED_DB);
+            DemoDatabase.ensureEmpty(PG, COUNTS_DB);
             sql("CREATE ROLE " + DENIED_ROLE + " LOGIN");
         } catch (Exception e) {
             stop();
@@ -91,6 +95,7 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         target(config, RETENTION, SOURCE_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + RETENTION + ".retention.keep-last", "2");
         config.put("backup.targets." + RETENTION + ".retention.max-age", "7d");
+        target(config, COUNTS, COUNTS_DB, PG.user(), PG_PASSWORD);
         // the overdue watchdog's own target: its folder is filled by hand (OverdueIT), it is never dumped
         target(config, OVERDUE, SOURCE_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + RESTORE + ".migrate-command", script("migrate-ok.sh", MIGRATE_OK));
@@ -145,6 +150,7 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
             DemoDatabase.drop(PG, SOURCE_DB);
             DemoDatabase.drop(PG, RESTORE_DB);
             DemoDatabase.drop(PG, PROTECTED_DB);
+            DemoDatabase.drop(PG, COUNTS_DB);
             sql("DROP ROLE IF EXISTS " + DENIED_ROLE);
         } catch (Exception e) {
             System.err.println("WorkerStack: cleanup of databases failed: " + e.getMessage());
