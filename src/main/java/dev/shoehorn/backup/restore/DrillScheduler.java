@@ -18,7 +18,6 @@ import dev.shoehorn.backup.failure.BackgroundLoop;
 import dev.shoehorn.backup.schedule.Cron;
 import dev.shoehorn.backup.schedule.ScheduleConfig;
 import dev.shoehorn.backup.schedule.ScheduledCommands;
-import dev.shoehorn.backup.schedule.Schedules;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.TargetRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,11 +50,9 @@ public class DrillScheduler {
         this.commands = commands;
         List<String> problems = new ArrayList<>();
         for (Target target : targets.all()) {
-            if (Schedules.OFF.equalsIgnoreCase(target.drill().schedule().strip())) {
-                continue;
-            }
             try {
-                schedules.put(target.name(), Cron.parse(target.drill().schedule(), target.drill().scheduleZone()));
+                Cron.parseUnlessOff(target.drill().schedule(), target.drill().scheduleZone())
+                        .ifPresent(cron -> schedules.put(target.name(), cron));
             } catch (IllegalArgumentException e) {
                 problems.add("backup.targets." + target.name() + ".drill.schedule/.schedule-zone: " + e.getMessage());
             }

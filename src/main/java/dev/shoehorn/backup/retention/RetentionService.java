@@ -26,7 +26,6 @@ import dev.shoehorn.backup.progress.EventsStoppedException;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.retention.RetentionEvents.Pruned;
 import dev.shoehorn.backup.schedule.Cron;
-import dev.shoehorn.backup.schedule.Schedules;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.PutIfAbsent;
 import dev.shoehorn.backup.storage.StorageConfig;
@@ -84,12 +83,10 @@ public class RetentionService {
                     + ") must exceed the commands' maximum age (" + longestCommand + "): a redelivery would run again");
         }
         Optional<Cron> cron = Optional.empty();
-        if (!Schedules.OFF.equalsIgnoreCase(config.schedule().strip())) {
-            try {
-                cron = Optional.of(Cron.parse(config.schedule(), config.scheduleZone()));
-            } catch (IllegalArgumentException e) {
-                problems.add("backup.retention.schedule/.schedule-zone: " + e.getMessage());
-            }
+        try {
+            cron = Cron.parseUnlessOff(config.schedule(), config.scheduleZone());
+        } catch (IllegalArgumentException e) {
+            problems.add("backup.retention.schedule/.schedule-zone: " + e.getMessage());
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid retention configuration: " + String.join("; ", problems));

@@ -72,6 +72,21 @@ public final class Cron {
         this.eitherDay = !fields[2].startsWith("*") && !fields[4].startsWith("*");
     }
 
+    /** The value of a schedule setting that turns it off. */
+    public static final String OFF = "off";
+
+    /**
+     * Reads a schedule setting: empty when it is {@link #OFF} (in any case), else as {@link #parse}.
+     *
+     * @throws IllegalArgumentException naming what is wrong, for a start-up message
+     */
+    public static Optional<Cron> parseUnlessOff(String expression, String zoneId) {
+        if (expression != null && OFF.equalsIgnoreCase(expression.strip())) {
+            return Optional.empty();
+        }
+        return Optional.of(parse(expression, zoneId));
+    }
+
     /**
      * Reads an expression in a zone.
      *

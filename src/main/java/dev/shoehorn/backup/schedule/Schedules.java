@@ -20,19 +20,14 @@ import io.quarkus.runtime.Startup;
 @ApplicationScoped
 public class Schedules {
 
-    /** The schedule value that turns a target's scheduled backups off. */
-    public static final String OFF = "off";
-
     private final Map<String, Cron> byTarget = new TreeMap<>();
 
     public Schedules(TargetRegistry targets) {
         List<String> problems = new ArrayList<>();
         for (Target target : targets.all()) {
-            if (OFF.equalsIgnoreCase(target.schedule())) {
-                continue;
-            }
             try {
-                byTarget.put(target.name(), Cron.parse(target.schedule(), target.scheduleZone()));
+                Cron.parseUnlessOff(target.schedule(), target.scheduleZone())
+                        .ifPresent(cron -> byTarget.put(target.name(), cron));
             } catch (IllegalArgumentException e) {
                 problems.add("backup.targets." + target.name() + ".schedule/.schedule-zone: " + e.getMessage());
             }

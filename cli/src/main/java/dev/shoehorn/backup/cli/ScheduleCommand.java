@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.shoehorn.backup.schedule.Cron;
@@ -56,20 +57,21 @@ final class ScheduleCommand implements Runnable {
                 throw new CliException(ExitCode.USAGE, "target " + target + " is not configured (configured: "
                         + String.join(", ", cli.settings().targets()) + ")");
             }
-            if ("off".equalsIgnoreCase(configured.expression().strip())) {
-                if (cli.json()) {
-                    cli.printJson(Cli.fields("target", target, "expression", "off"));
-                } else {
-                    cli.console().line("target " + target + " has no schedule (off)");
-                }
-                return ExitCode.OK;
-            }
-            Cron cron;
+            Optional<Cron> schedule;
             try {
-                cron = Cron.parse(configured.expression(), configured.zone());
+                schedule = Cron.parseUnlessOff(configured.expression(), configured.zone());
             } catch (IllegalArgumentException e) {
                 throw new CliException(ExitCode.USAGE, "backup.targets." + target + ".schedule: " + e.getMessage());
             }
+            if (schedule.isEmpty()) {
+                if (cli.json()) {
+                    cli.printJson(Cli.fields("target", target, "expression", Cron.OFF));
+                } else {
+                    cli.console().line("target " + target + " has no schedule (" + Cron.OFF + ")");
+                }
+                return ExitCode.OK;
+            }
+            Cron cron = schedule.get();
             Instant now = cli.clock().instant();
             Instant at = from == null ? now : start(from);
             if (!cli.json()) {

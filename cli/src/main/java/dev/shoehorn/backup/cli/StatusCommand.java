@@ -75,7 +75,7 @@ final class StatusCommand implements Callable<Integer> {
                         latest.map(ArchiveBrowser.Archive::key).orElse("none"),
                         latest.map(a -> Units.age(Duration.between(completedAt(a), now))).orElse("-"),
                         latest.map(a -> Units.bytes(a.bytes())).orElse("-"),
-                        freshness.schedule.map(Cron::toString).orElse("off"),
+                        freshness.schedule.map(Cron::toString).orElse(Cron.OFF),
                         freshness.schedule.map(c -> "in " + Units.age(Duration.between(now, c.next(now)))).orElse("-"),
                         freshness.overdueAt == null ? "-" : freshness.overdue()
                                 ? "OVERDUE " + Units.age(Duration.between(freshness.overdueAt, now)) : "no",
@@ -102,15 +102,13 @@ final class StatusCommand implements Callable<Integer> {
     private Freshness freshness(ArchiveBrowser store, String target, Optional<ArchiveBrowser.Archive> latest,
             Instant now) {
         CliSettings settings = cli.settings();
-        Optional<Cron> cron = Optional.ofNullable(settings.schedules().get(target))
-                .filter(s -> !"off".equalsIgnoreCase(s.expression().strip()))
-                .flatMap(s -> {
-                    try {
-                        return Optional.of(Cron.parse(s.expression(), s.zone()));
-                    } catch (IllegalArgumentException e) {
-                        return Optional.empty(); // the worker refuses to start with it; nothing to show
-                    }
-                });
+        Optional<Cron> cron = Optional.ofNullable(settings.schedules().get(target)).flatMap(s -> {
+            try {
+                return Cron.parseUnlessOff(s.expression(), s.zone());
+            } catch (IllegalArgumentException e) {
+                return Optional.empty(); // the worker refuses to start with it; nothing to show
+            }
+        });
         Optional<Duration> overdueAfter = Optional.ofNullable(settings.overdue().overdueAfter().get(target));
         if (!settings.targets().contains(target) || cron.isEmpty() && overdueAfter.isEmpty()) {
             return new Freshness(cron, null, null, now);
