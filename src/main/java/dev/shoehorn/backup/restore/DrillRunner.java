@@ -78,10 +78,11 @@ public class DrillRunner {
         Long restoreMs = null;
         PgTools.Installation tools = restorer.toolsFor(target, manifest);
         Map<String, Long> counted = new TreeMap<>();
-        admin(target, "creating " + fresh, c -> {
+        SwapRestore.admin(target, "creating " + fresh, c -> {
             Databases.drop(c, fresh); // left by an earlier attempt of this job
             Databases.createBeside(c, fresh, target.database());
             Databases.setComment(c, fresh, marker.toComment());
+            return null;
         });
         LOG.infof("job=%s target=%s stage=drill-database-created database=%s", jobId, target.name(), fresh);
         Target into = target.onDatabase(fresh);
@@ -105,7 +106,7 @@ public class DrillRunner {
                         : new Check("rto", Check.FAILED, restoreMs + " ms, more than the objective of " + rtoMs + " ms"));
             }
         } finally {
-            drop(target, fresh, jobId);
+            SwapRestore.dropFresh(target, fresh, jobId);
         }
         boolean passed = checks.stream().noneMatch(Check::failed);
         String reportKey = store.keys().drillReport(target.name(), startedAt, jobId);
@@ -193,30 +194,6 @@ public class DrillRunner {
             return new Check("probe:" + name, ok ? Check.PASSED : Check.FAILED, ok ? "true" : "not true");
         } catch (SQLException e) {
             return new Check("probe:" + name, Check.FAILED, "error, SQLSTATE " + e.getSQLState());
-        }
-    }
-
-    @FunctionalInterface
-    private interface Admin {
-        void on(Connection maintenance) throws SQLException;
-    }
-
-    private static void admin(Target target, String doing, Admin work) {
-        try (Connection c = Postgres.connect(target, target.maintenanceDatabase())) {
-            work.on(c);
-        } catch (SQLException e) {
-            throw SwapRestore.failure(target, doing, e);
-        }
-    }
-
-    /** Should this fail, the sweeper drops the database once it is older than the job timeout. */
-    private static void drop(Target target, String fresh, String jobId) {
-        try {
-            admin(target, "dropping " + fresh, c -> Databases.drop(c, fresh));
-            LOG.infof("job=%s target=%s stage=drill-database-dropped database=%s", jobId, target.name(), fresh);
-        } catch (JobFailedException e) {
-            LOG.warnf("job=%s target=%s stage=drill-database-drop-failed database=%s msg=\"%s\"", jobId, target.name(),
-                    fresh, e.failure().message());
         }
     }
 }

@@ -170,7 +170,7 @@ public class SwapRestore {
     }
 
     /** Should this fail, the sweeper drops the database once it is older than the job timeout. */
-    private static void dropFresh(Target target, String fresh, String job) {
+    static void dropFresh(Target target, String fresh, String job) {
         try (Connection c = Postgres.connect(target, target.maintenanceDatabase())) {
             if (Databases.drop(c, fresh)) {
                 LOG.infof("job=%s target=%s stage=fresh-database-dropped database=%s", job, target.name(), fresh);
@@ -182,12 +182,12 @@ public class SwapRestore {
     }
 
     @FunctionalInterface
-    private interface Admin<T> {
+    interface Admin<T> {
         T on(Connection maintenance) throws SQLException;
     }
 
-    /** Work on a session of the target's maintenance database, its SQL errors as job failures. */
-    private static <T> T admin(Target target, String doing, Admin<T> work) {
+    /** Work on a session of the target's maintenance database, its SQL errors as job failures (swaps and drills). */
+    static <T> T admin(Target target, String doing, Admin<T> work) {
         try (Connection c = Postgres.connect(target, target.maintenanceDatabase())) {
             return work.on(c);
         } catch (SQLException e) {
