@@ -10,8 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.shoehorn.backup.retention.RetentionPlan.Candidate;
 import dev.shoehorn.backup.retention.RetentionPlan.Decision;
 import dev.shoehorn.backup.storage.ArchiveChecks;
@@ -110,8 +108,7 @@ public final class Pruner {
             Optional<ArchiveChecks.ManifestFacts> facts = Optional.empty();
             if (manifestPresent) {
                 try {
-                    facts = bucket.json(manifestKey).map(m -> new ArchiveChecks.ManifestFacts(
-                            m.path("target").asText(null), m.path("archiveKey").asText(null), m.path("bytes").asLong(-1)));
+                    facts = bucket.json(manifestKey).map(ArchiveChecks.ManifestFacts::of);
                 } catch (IllegalArgumentException e) {
                     facts = Optional.empty(); // unreadable: incomplete
                 }

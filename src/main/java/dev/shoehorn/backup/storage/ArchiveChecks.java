@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * When an archive counts as complete: its manifest names it, names the folder's target, and the
  * archive exists with the manifest's size. One rule for the worker's {@code latest} and for the CLI's
- * {@code list}, {@code verify} and {@code status}; it needs nothing but the JDK, so both compile it.
+ * {@code list}, {@code verify}, {@code status} and {@code prune}; it needs nothing but the JDK and
+ * Jackson's tree, so both compile it.
  */
 public final class ArchiveChecks {
 
@@ -18,6 +21,12 @@ public final class ArchiveChecks {
 
     /** What a manifest says of its archive, as the checks need it. */
     public record ManifestFacts(String target, String archiveKey, long bytes) {
+
+        /** Of a manifest read as a JSON tree (by readers without the worker's Manifest record). */
+        public static ManifestFacts of(JsonNode manifest) {
+            return new ManifestFacts(manifest.path("target").asText(null), manifest.path("archiveKey").asText(null),
+                    manifest.path("bytes").asLong(-1));
+        }
     }
 
     /** The archives a folder's listing names (an archive, or its manifest alone), newest first by their UTC stamps. */

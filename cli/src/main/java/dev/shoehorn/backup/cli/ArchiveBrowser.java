@@ -137,9 +137,8 @@ final class ArchiveBrowser implements AutoCloseable, RetentionBucket {
         S3Object object = objects.get(key);
         String manifestKey = ArchiveKeys.manifestOf(key);
         JsonNode manifest = objects.containsKey(manifestKey) ? readJson(manifestKey).orElse(null) : null;
-        String problem = ArchiveChecks.archiveProblem(target, key, sizes, Optional.ofNullable(manifest).map(
-                m -> new ArchiveChecks.ManifestFacts(m.path("target").asText(null), m.path("archiveKey").asText(null),
-                        m.path("bytes").asLong(-1)))).orElse(null);
+        String problem = ArchiveChecks.archiveProblem(target, key, sizes,
+                Optional.ofNullable(manifest).map(ArchiveChecks.ManifestFacts::of)).orElse(null);
         return new Archive(key, target, object == null ? -1 : object.size(), object == null ? null : object.lastModified(),
                 manifest, problem);
     }
