@@ -58,8 +58,7 @@ public class ScheduledCommands {
      * commandId is derived from (target, slot), as a backup slot's is.
      */
     public void publishDrill(String target, Cron cron, Instant slot, Instant now) {
-        send(drills, SignedKind.RESTORE, target, slot, new DrillValue(
-                UUID.nameUUIDFromBytes(("backup-worker/drill/" + target + "/" + slot).getBytes(StandardCharsets.UTF_8)),
+        send(drills, SignedKind.RESTORE, target, slot, new DrillValue(SlotCommand.slotId("drill", target, slot),
                 target, SlotCommand.REQUESTED_BY, "scheduled drill slot " + slot + " (" + cron + ")", now, true));
     }
 

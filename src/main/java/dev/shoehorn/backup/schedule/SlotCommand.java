@@ -31,9 +31,17 @@ public record SlotCommand(String target, Cron cron, Instant slot, List<Instant> 
         missed = List.copyOf(missed);
     }
 
-    /** The commandId of a target's slot, the same on every replica. */
+    /** The commandId of a target's backup slot, the same on every replica. */
     public static UUID commandIdOf(String target, Instant slot) {
-        return UUID.nameUUIDFromBytes(("backup-worker/schedule/" + target + "/" + slot)
+        return slotId("schedule", target, slot);
+    }
+
+    /**
+     * The commandId of a slot of one of a target's schedules ({@code schedule} for backups,
+     * {@code drill} for drills): a name-based UUID of (schedule, target, slot), the same on every replica.
+     */
+    static UUID slotId(String schedule, String target, Instant slot) {
+        return UUID.nameUUIDFromBytes(("backup-worker/" + schedule + "/" + target + "/" + slot)
                 .getBytes(StandardCharsets.UTF_8));
     }
 
