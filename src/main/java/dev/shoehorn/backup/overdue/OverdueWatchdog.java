@@ -112,7 +112,7 @@ public class OverdueWatchdog {
             Optional<Cron> cron, Instant now) {
         OverdueClaim claim = new OverdueClaim(target, breach, latest.map(Manifest::completedAt).orElse(null),
                 latest.map(Manifest::archiveKey).orElse(null), overdueAt, now, progress.source());
-        if (store.putJsonIfAbsent(store.keys().overdue(target) + breach.replace(':', '-') + RAISED, claim)
+        if (store.putJsonIfAbsent(raisedKey(target, breach), claim)
                 == PutIfAbsent.CREATED) {
             emit(target, new OverdueEvents.Overdue(claim.lastSuccessAt(), claim.lastArchive(), window.toSeconds(),
                     overdueAt, cron.map(Cron::toString).orElse(null)));
@@ -123,7 +123,7 @@ public class OverdueWatchdog {
     private void clearEarlier(String target, String breach, Optional<Manifest> latest, Instant now) {
         String folder = store.keys().overdue(target);
         for (String key : store.keysUnder(folder)) {
-            if (!key.endsWith(RAISED) || key.equals(folder + breach.replace(':', '-') + RAISED)) {
+            if (!key.endsWith(RAISED) || key.equals(raisedKey(target, breach))) {
                 continue;
             }
             String cleared = key.substring(0, key.length() - RAISED.length()) + CLEARED;
@@ -139,6 +139,11 @@ public class OverdueWatchdog {
                         Math.max(0, Duration.between(raised.get().overdueAt(), latest.get().completedAt()).toSeconds())));
             }
         }
+    }
+
+    /** The record that a breach was raised; {@code :} of a breach's time left out of the key. */
+    private String raisedKey(String target, String breach) {
+        return store.keys().overdue(target) + breach.replace(':', '-') + RAISED;
     }
 
     /** When the target was first watched: the start of the window of a target that has no backup yet. */
