@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.codec.Compression;
 import dev.shoehorn.backup.command.CommandConfig;
 import dev.shoehorn.backup.command.CommandReader;
 
@@ -83,6 +84,17 @@ public class BackupCommandParser {
         if (jobs != null && !jobs.isNull() && !(jobs.isInt() && jobs.asInt() == 1)) {
             throw reader.invalid("options.jobs must be 1 with the custom format");
         }
-        return BackupOptions.DEFAULT;
+        JsonNode compression = node.get("compression");
+        if (compression == null || compression.isNull()) {
+            return BackupOptions.DEFAULT;
+        }
+        if (!compression.isTextual() || compression.asText().length() > 40) {
+            throw reader.invalid("options.compression must be zstd[:level], native[:gzip|lz4|zstd][:level] or none");
+        }
+        try {
+            return new BackupOptions("custom", 1, Optional.of(Compression.parse(compression.asText())));
+        } catch (IllegalArgumentException e) {
+            throw reader.invalid("options." + e.getMessage());
+        }
     }
 }

@@ -1,7 +1,14 @@
 package dev.shoehorn.backup.backup;
 
-/** {@code options} of a backup command. Only the custom format with one job is supported in v1. */
-public record BackupOptions(String format, int jobs) {
+import java.util.Optional;
 
-    public static final BackupOptions DEFAULT = new BackupOptions("custom", 1);
+import dev.shoehorn.backup.codec.Compression;
+
+/**
+ * {@code options} of a backup command: pg_dump's custom format in one job, and a compression
+ * that overrides the target's ({@code dump.compression}).
+ */
+public record BackupOptions(String format, int jobs, Optional<Compression> compression) {
+
+    public static final BackupOptions DEFAULT = new BackupOptions("custom", 1, Optional.empty());
 }

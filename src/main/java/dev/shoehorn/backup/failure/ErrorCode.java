@@ -21,6 +21,8 @@ public enum ErrorCode {
     PG_DUMP_FAILED,
     STORAGE_ERROR,
     ARCHIVE_CORRUPT,
+    /** An encrypted archive that no key of the worker's keyset decrypts (missing or wrong key, or altered segments). */
+    DECRYPT_FAILED,
     PG_RESTORE_FAILED,
     MIGRATION_FAILED,
     RLS_MISSING,

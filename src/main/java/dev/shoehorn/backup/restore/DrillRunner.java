@@ -99,7 +99,7 @@ public class DrillRunner {
                 checks.add(new Check("restore", Check.FAILED, e.failure().code() + ": " + e.failure().message()));
             }
             if (restoreMs != null) {
-                checks.addAll(inspect(into, manifest, TocTables.of(store, manifest.archiveKey(), tools, into,
+                checks.addAll(inspect(into, manifest, TocTables.of(store, restorer, manifest, tools, into,
                         job.cancellation()), counted));
                 checks.add(restoreMs <= rtoMs
                         ? new Check("rto", Check.PASSED, restoreMs + " ms within the objective of " + rtoMs + " ms")

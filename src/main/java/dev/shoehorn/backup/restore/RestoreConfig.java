@@ -1,6 +1,8 @@
 package dev.shoehorn.backup.restore;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -24,6 +26,12 @@ public interface RestoreConfig {
     /** How long a swap keeps the displaced database ({@code <db>_before_<job>}) for a rollback; 0 drops it at once. */
     @WithDefault("24h")
     Duration keepBefore();
+
+    /**
+     * Where a parallel restore ({@code backup.targets.<name>.restore-jobs} above 1) decodes the archive
+     * for pg_restore to read; default: the JVM's temporary directory. Needs room for the uncompressed dump.
+     */
+    Optional<Path> workDir();
 
     /** Time between two rounds of the sweeper that drops expired kept databases and leftovers of dead jobs. */
     @WithDefault("15m")

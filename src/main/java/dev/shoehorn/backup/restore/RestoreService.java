@@ -124,7 +124,7 @@ public class RestoreService implements CommandKind<RestoreCommand> {
                     "no complete archive of " + source + " exists"));
         }
         String prefix = store.keys().targetPrefix(source);
-        boolean inside = archive.startsWith(prefix) && archive.endsWith(".dump")
+        boolean inside = archive.startsWith(prefix) && ArchiveKeys.isArchiveName(archive)
                 && archive.indexOf('/', prefix.length()) < 0 && !archive.contains("..") && !archive.contains("//");
         if (!inside) {
             throw RejectedException.of(command, ErrorCode.ARCHIVE_NOT_FOUND,
@@ -172,6 +172,9 @@ public class RestoreService implements CommandKind<RestoreCommand> {
 
     @Override
     public String work(RestoreCommand command, CommandJob job) {
+        if (!command.isRollback()) {
+            restorer.requireKey(command.manifest());
+        }
         if (command.drill()) {
             job.events().emit(drills.run(command, job));
             return command.manifest().archiveKey();

@@ -16,6 +16,7 @@ import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.storage.ArchiveStore;
+import dev.shoehorn.backup.storage.Manifest;
 import dev.shoehorn.backup.target.PgTools;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.ToolProcess;
@@ -33,11 +34,11 @@ final class TocTables {
     }
 
     /** The tables as schema.table, in TOC order. */
-    static List<String> of(ArchiveStore store, String archiveKey, PgTools.Installation tools, Target target,
-            Cancellation cancellation) {
+    static List<String> of(ArchiveStore store, ArchiveRestorer restorer, Manifest manifest, PgTools.Installation tools,
+            Target target, Cancellation cancellation) {
         List<String> argv = List.of(tools.tool("pg_restore").toString(), "--list");
         try (ToolProcess pgRestore = ToolProcess.start(argv, target, cancellation, ToolProcess.Stdout.PIPE)) {
-            Thread feeder = new Thread(() -> feed(store, archiveKey, pgRestore.stdin()), "toc-feed");
+            Thread feeder = new Thread(() -> feed(store, restorer, manifest, pgRestore.stdin()), "toc-feed");
             feeder.setDaemon(true);
             feeder.start();
             List<String> tables = new ArrayList<>();
@@ -63,10 +64,10 @@ final class TocTables {
         }
     }
 
-    /** Streams the archive until pg_restore has read what it wants and closes its end. */
-    private static void feed(ArchiveStore store, String archiveKey, OutputStream stdin) {
+    /** Streams the archive, decoded, until pg_restore has read what it wants and closes its end. */
+    private static void feed(ArchiveStore store, ArchiveRestorer restorer, Manifest manifest, OutputStream stdin) {
         byte[] chunk = new byte[64 * 1024];
-        try (InputStream archive = store.open(archiveKey); stdin) {
+        try (InputStream archive = restorer.decoder(manifest, store.open(manifest.archiveKey())); stdin) {
             for (int n = archive.read(chunk); n >= 0; n = archive.read(chunk)) {
                 stdin.write(chunk, 0, n);
             }

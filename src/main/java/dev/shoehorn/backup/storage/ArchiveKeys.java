@@ -20,6 +20,9 @@ public record ArchiveKeys(String prefix) {
     private static final java.util.regex.Pattern STAMPED = java.util.regex.Pattern
             .compile("_(\\d{8}_\\d{6})\\.[^/]*$");
 
+    private static final java.util.regex.Pattern ARCHIVE_NAME = java.util.regex.Pattern
+            .compile("\\.dump(\\.zst)?(\\.enc)?$");
+
     public ArchiveKeys {
         prefix = prefix.replaceAll("^/+|/+$", "");
     }
@@ -34,7 +37,30 @@ public record ArchiveKeys(String prefix) {
     }
 
     public String archive(String target, Instant at) {
-        return targetPrefix(target) + target + "_" + STAMP.format(at) + ".dump";
+        return archive(target, at, "");
+    }
+
+    /**
+     * An archive of the custom format; {@code suffix} is what its encoding adds to {@code .dump}
+     * ({@code .zst}, {@code .enc}, {@code .zst.enc}), so that the name says what a by-hand restore needs.
+     */
+    public String archive(String target, Instant at, String suffix) {
+        return targetPrefix(target) + target + "_" + STAMP.format(at) + ".dump" + suffix;
+    }
+
+    /**
+     * An object's name below the prefix ({@code <target>/<file>}): what its encryption is bound to,
+     * so that an archive still decrypts after the bucket's prefix changes, and not after it is moved
+     * to another target or name.
+     */
+    public String objectName(String key) {
+        String root = root();
+        return key.startsWith(root) ? key.substring(root.length()) : key;
+    }
+
+    /** Whether {@code key} ends as an archive of the custom format does: {@code .dump}, then {@code .zst}, then {@code .enc}. */
+    public static boolean isArchiveName(String key) {
+        return ARCHIVE_NAME.matcher(key).find();
     }
 
     /** When the archive at {@code key} was started, from the UTC stamp of its name; empty for another name. */

@@ -76,13 +76,16 @@ public class ArchiveStore {
         return config.bucket();
     }
 
-    /** A key for a new archive of {@code target} taken at {@code at}, one second later per key already taken. */
-    public String newArchiveKey(String target, Instant at) {
+    /**
+     * A key for a new archive of {@code target} taken at {@code at}, its name ending in {@code suffix}
+     * after {@code .dump}; one second later per key already taken.
+     */
+    public String newArchiveKey(String target, Instant at, String suffix) {
         Instant t = at;
-        String key = keys.archive(target, t);
+        String key = keys.archive(target, t, suffix);
         while (exists(key) || exists(ArchiveKeys.manifestOf(key))) {
             t = t.plusSeconds(1);
-            key = keys.archive(target, t);
+            key = keys.archive(target, t, suffix);
         }
         return key;
     }

@@ -43,6 +43,10 @@ public final class Target {
     private final Optional<Duration> overdueAfter;
     private final boolean rowCounts;
     private final TargetsConfig.Drill drill;
+    private final dev.shoehorn.backup.codec.Compression compression;
+    private final int compressionWorkers;
+    private final Optional<Boolean> encrypt;
+    private final int restoreJobs;
 
     public Target(String name, TargetsConfig.TargetConfig config) {
         if (!NAME.matcher(name).matches()) {
@@ -72,6 +76,14 @@ public final class Target {
         this.overdueAfter = config.overdueAfter().map(d -> positive(name, "overdue-after", d));
         this.rowCounts = config.rowCounts();
         this.drill = config.drill();
+        try {
+            this.compression = dev.shoehorn.backup.codec.Compression.parse(config.dump().compression().strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("backup.targets." + name + ".dump.compression: " + e.getMessage());
+        }
+        this.compressionWorkers = atLeast(name, "dump.compression-workers", config.dump().compressionWorkers(), 0);
+        this.encrypt = config.dump().encrypt();
+        this.restoreJobs = atLeast(name, "restore-jobs", config.restoreJobs(), 1);
         password.ifPresent(Redactor::registerSecret);
     }
 
@@ -100,6 +112,17 @@ public final class Target {
         this.overdueAfter = other.overdueAfter;
         this.rowCounts = other.rowCounts;
         this.drill = other.drill;
+        this.compression = other.compression;
+        this.compressionWorkers = other.compressionWorkers;
+        this.encrypt = other.encrypt;
+        this.restoreJobs = other.restoreJobs;
+    }
+
+    private static int atLeast(String name, String key, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException("backup.targets." + name + "." + key + " must be at least " + min);
+        }
+        return value;
     }
 
     /**
@@ -210,6 +233,25 @@ public final class Target {
     }
 
     /** Whether backups count rows per table in the dump's snapshot. */
+    /** How backups compress unless a command says otherwise. */
+    public dev.shoehorn.backup.codec.Compression compression() {
+        return compression;
+    }
+
+    public int compressionWorkers() {
+        return compressionWorkers;
+    }
+
+    /** Whether archives are encrypted; empty: whenever the worker has a keyset. */
+    public Optional<Boolean> encrypt() {
+        return encrypt;
+    }
+
+    /** pg_restore's jobs in swap mode. */
+    public int restoreJobs() {
+        return restoreJobs;
+    }
+
     public boolean rowCounts() {
         return rowCounts;
     }

@@ -138,6 +138,18 @@ public interface TargetsConfig {
         @WithDefault("true")
         boolean rowCounts();
 
+        /** How this target's archives are made (docs/performance.md explains the defaults). */
+        Dump dump();
+
+        /**
+         * pg_restore's {@code --jobs} in swap mode: above 1, the archive is first downloaded, decoded,
+         * into {@code backup.restore.work-dir} (it needs as much disk as the uncompressed dump) and
+         * restored in parallel into the fresh database; 1 streams it with no local copy. Restores over
+         * the target in one transaction always use one job.
+         */
+        @WithDefault("1")
+        int restoreJobs();
+
         /** What retention keeps of this target's archives (docs/operations.md, "Retention"). */
         Retention retention();
 
@@ -165,6 +177,29 @@ public interface TargetsConfig {
          * column is true ({@code drill.probes.tenants=select count(*) > 0 from tenants}).
          */
         Map<String, String> probes();
+    }
+
+    /** Per target: how its dumps are compressed and whether they are encrypted. */
+    interface Dump {
+
+        /**
+         * {@code zstd[:level]} (pg_dump writes uncompressed, the worker compresses with zstd; the
+         * archive ends {@code .dump.zst}), {@code native[:gzip|lz4|zstd][:level]} (pg_dump's own
+         * compression; lz4 and zstd need pg_dump 16 or later) or {@code none}. A backup command's
+         * {@code options.compression} overrides it.
+         */
+        @WithDefault("zstd:3")
+        String compression();
+
+        /** zstd's compression threads beside the thread that feeds it (0: none, compress on the feeding thread). */
+        @WithDefault("2")
+        int compressionWorkers();
+
+        /**
+         * Whether archives are encrypted with the primary key of {@code backup.encryption.keyset};
+         * default: whenever a keyset is configured. True without a keyset stops start-up.
+         */
+        Optional<Boolean> encrypt();
     }
 
     /** Per target; only complete archives count, and the newest complete one is always kept. */

@@ -11,9 +11,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.codec.Compression;
 import dev.shoehorn.backup.command.RejectedException;
 import dev.shoehorn.backup.command.TestCommandConfig;
+import dev.shoehorn.backup.failure.ErrorCode;
 
 class BackupCommandParserTest {
 
@@ -72,6 +73,9 @@ class BackupCommandParserTest {
             "reason not text | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"reason\":{}}",
             "options not object | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":1}",
             "directory format | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"format\":\"directory\"}}",
+            "unknown compression | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"compression\":\"brotli\"}}",
+            "zstd level too high | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"compression\":\"zstd:23\"}}",
+            "compression not text | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"compression\":3}}",
             "parallel jobs | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"jobs\":8}}",
             "requestedAt without offset | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"requestedAt\":\"2026-11-28T02:00:00\"}",
             "requestedAt as epoch | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"requestedAt\":1764295200}",
@@ -83,6 +87,16 @@ class BackupCommandParserTest {
 
         assertThat(e).as(scenario).isNotNull();
         assertThat(e.rejection().code()).isEqualTo(code);
+    }
+
+    @Test
+    void aCommandMayChooseTheCompressionOfItsArchive() {
+        // Given a command asking for pg_dump's own gzip at level 9
+        BackupCommand command = parser.parse(bytes("{\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\","
+                + "\"requestedBy\":\"x\",\"options\":{\"compression\":\"native:9\"}}"));
+
+        // Then that wins over the target's compression
+        assertThat(command.options().compression()).contains(Compression.parse("native:gzip:9"));
     }
 
     @Test

@@ -311,6 +311,11 @@ class MessageClassesTest {
     /** Post-restore defaults of a worker, as configured. */
     private record RestoreDefaults(boolean migrate, RestoreMode mode, java.time.Duration keepBefore,
             java.time.Duration sweepInterval) implements RestoreConfig {
+
+        @Override
+        public Optional<java.nio.file.Path> workDir() {
+            return Optional.empty();
+        }
     }
 
     static RestoreCommandParser restoreParser() {

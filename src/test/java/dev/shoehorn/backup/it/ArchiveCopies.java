@@ -10,8 +10,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Archives of the source made from a real one, for restore tests: its bytes (to tamper with) and
- * copies stored as further archives of the source, each with the original's manifest (to edit).
+ * Archives of a target made from a real one, for restore tests: its bytes (to tamper with) and
+ * copies stored as further archives of that target, each with the original's manifest (to edit).
  * The copies are stamped in 2000, so that none becomes the source's latest.
  */
 final class ArchiveCopies {
@@ -35,8 +35,15 @@ final class ArchiveCopies {
         return copy(dump, stamp, m -> { });
     }
 
+    /**
+     * As {@link #copy(byte[], String)}, in the original's folder and with its suffix (what its
+     * encoding adds to {@code .dump}), the manifest edited by {@code editManifest}.
+     */
     String copy(byte[] dump, String stamp, Consumer<ObjectNode> editManifest) throws Exception {
-        String key = WorkerStack.PREFIX + "/" + WorkerStack.SOURCE + "/" + WorkerStack.SOURCE + "_" + stamp + ".dump";
+        String folder = archiveKey.substring(0, archiveKey.lastIndexOf('/') + 1);
+        String name = archiveKey.substring(folder.length());
+        String key = folder + name.substring(0, name.lastIndexOf('_', name.indexOf(".dump") - 8)) + "_" + stamp
+                + name.substring(name.indexOf(".dump"));
         ObjectNode manifest = (ObjectNode) JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET)
                 .key(archiveKey + ".manifest.json")).asByteArray());
         manifest.put("archiveKey", key);

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.contract.ContractSchemas;
+import dev.shoehorn.backup.storage.ArchiveKeys;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -99,7 +100,7 @@ class BackupPathIT {
         JsonNode archive = job.get(job.size() - 1).path("data").path("archive");
         String key = archive.path("key").asText();
         assertThat(key).matches(WorkerStack.PREFIX + "/" + WorkerStack.SOURCE + "/" + WorkerStack.SOURCE
-                + "_\\d{8}_\\d{6}\\.dump");
+                + "_\\d{8}_\\d{6}\\.dump\\.zst");
         byte[] dump = s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET).key(key)).asByteArray();
         JsonNode manifest = JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET)
                 .key(key + ".manifest.json")).asByteArray());
@@ -108,6 +109,10 @@ class BackupPathIT {
         assertThat(manifest.path("bytes").asLong()).isEqualTo(dump.length);
         assertThat(manifest.path("commandId").asText()).isEqualTo(commandId);
         assertThat(manifest.path("format").asText()).isEqualTo("custom");
+        // compressed by the worker, not by pg_dump, and not encrypted (the target says so)
+        assertThat(manifest.path("compression").path("algorithm").asText()).isEqualTo("zstd");
+        assertThat(manifest.path("compression").path("inWorker").asBoolean()).isTrue();
+        assertThat(manifest.path("encryption").isNull() || manifest.path("encryption").isMissingNode()).isTrue();
         assertThat(manifest.path("rlsTables")).extracting(JsonNode::asText)
                 .contains("public.projects", "public.documents");
         assertThat(manifest.path("serverVersion").asText()).isNotBlank();
@@ -243,7 +248,7 @@ class BackupPathIT {
             StorageFaults.failPartUploads(false);
         }
         assertThat(archives()).hasSize(archivesBefore);
-        assertThat(objects()).noneMatch(k -> k.endsWith(".dump") && !objects().contains(k + ".manifest.json"));
+        assertThat(objects()).noneMatch(k -> ArchiveKeys.isArchiveName(k) && !objects().contains(k + ".manifest.json"));
         assertThat(WorkerStack.s3().blobStore().listMultipartUploads(WorkerStack.BUCKET)).isEmpty();
     }
 
@@ -354,14 +359,16 @@ class BackupPathIT {
     }
 
     private static List<String> archives() {
-        return objects().stream().filter(k -> k.endsWith(".dump")).toList();
+        return objects().stream().filter(ArchiveKeys::isArchiveName).toList();
     }
 
+    /** The archive's contents as docs/restore.md's by-hand restore reads them: {@code zstd -dc x.dump.zst | pg_restore}. */
     private static String pgRestoreList(byte[] dump) throws IOException, InterruptedException {
-        Path file = Files.createTempFile("it-archive", ".dump");
+        Path file = Files.createTempFile("it-archive", ".dump.zst");
         try {
             Files.write(file, dump);
-            Process p = new ProcessBuilder("pg_restore", "--list", file.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("bash", "-c", "set -o pipefail; zstd -dc \"$0\" | pg_restore --list",
+                    file.toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor()).as(out).isZero();
             return out;

@@ -146,7 +146,7 @@ class CliIT {
                 assertThat(listed.subList(1, listed.size())).anySatisfy(a -> {
                     assertThat(a.path("complete").asBoolean()).isTrue();
                     assertThat(a.path("sha256").asText()).hasSize(64);
-                    assertThat(a.path("format").asText()).isEqualTo("custom");
+                    assertThat(a.path("format").asText()).isEqualTo("custom+zstd:3");
                 });
                 // and latest is verified (size, sha256, pg_restore --list), while the stray object is not
                 assertThat(verified.exit()).as(verified.toString()).isZero();

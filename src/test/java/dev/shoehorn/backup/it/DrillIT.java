@@ -286,13 +286,15 @@ class DrillIT {
     /** A copy of an archive under an older key, with a manifest of its own (the given bytes and row counts). */
     private String copy(Manifest original, byte[] bytes, Map<String, Long> rowCounts) {
         String key = new ArchiveKeys(WorkerStack.PREFIX).archive(TARGET,
-                Instant.parse("2020-01-01T00:00:00Z").plusSeconds(made.size()));
+                Instant.parse("2020-01-01T00:00:00Z").plusSeconds(made.size()),
+                original.archiveKey().substring(original.archiveKey().lastIndexOf(".dump") + ".dump".length()));
         s3.putObject(b -> b.bucket(WorkerStack.BUCKET).key(key), RequestBody.fromBytes(bytes));
         made.add(key);
         store.putManifest(new Manifest(original.manifestVersion(), key, TARGET, original.commandId(), original.jobId(),
                 original.format(), original.bytes(), original.sha256(), original.pgDumpVersion(),
                 original.serverVersion(), original.databaseBytes(), original.startedAt(), original.completedAt(),
-                original.rlsTables(), original.requestedBy(), original.reason(), rowCounts));
+                original.rlsTables(), original.requestedBy(), original.reason(), rowCounts, original.compression(),
+                original.encryption()));
         made.add(ArchiveKeys.manifestOf(key));
         return key;
     }

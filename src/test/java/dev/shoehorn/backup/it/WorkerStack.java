@@ -33,6 +33,10 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
     public static final String PROTECTED = "it_protected";
     public static final String RETENTION = "it_retention";
     public static final String OVERDUE = "it_overdue";
+    /** The source's database as a target whose archives are encrypted (the others' are not). */
+    public static final String SEALED = "it_sealed";
+    /** The archive keyset of the worker (and of the CLI run against it). */
+    public static final String KEYSET = dev.shoehorn.backup.codec.Keyring.newKeysetJson();
     public static final String ACCESS_KEY = "it-access";
     /** Secrets the worker is given; tests check they never leak into events or logs. */
     public static final String S3_SECRET = "it-s3-secret-" + UUID.randomUUID();
@@ -79,11 +83,16 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
         config.put("backup.storage.part-size", "5M");
         // outages longer than this fail an attempt: tests of failed jobs stay short
         config.put("backup.storage.retry-window", "2s");
+        config.put("backup.encryption.keyset", KEYSET);
         target(config, SOURCE, SOURCE_DB, PG.user(), PG_PASSWORD);
+        config.put("backup.targets." + SOURCE + ".dump.encrypt", "false");
+        target(config, SEALED, SOURCE_DB, PG.user(), PG_PASSWORD);
         target(config, DENIED, SOURCE_DB, DENIED_ROLE, null);
         target(config, RESTORE, RESTORE_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + RESTORE + ".restorable", "true");
-        config.put("backup.targets." + RESTORE + ".allowed-sources", SOURCE + "," + RESTORE);
+        config.put("backup.targets." + RESTORE + ".allowed-sources", SOURCE + "," + RESTORE + "," + SEALED);
+        // swap restores into it run pg_restore --jobs=2 from a decoded local copy
+        config.put("backup.targets." + RESTORE + ".restore-jobs", "2");
         target(config, PROTECTED, PROTECTED_DB, PG.user(), PG_PASSWORD);
         config.put("backup.targets." + PROTECTED + ".restorable", "true");
         config.put("backup.targets." + PROTECTED + ".protected", "true");

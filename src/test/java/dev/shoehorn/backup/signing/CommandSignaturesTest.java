@@ -89,6 +89,6 @@ class CommandSignaturesTest {
     private static TargetRegistry targets() {
         var open = TestTargets.config("open", Optional.empty());
         var signed = TestTargets.config("signed").signedCommandsOnly();
-        return new TargetRegistry(() -> Map.of("open", open, "signed", signed));
+        return new TargetRegistry(() -> Map.of("open", open, "signed", signed), dev.shoehorn.backup.codec.Keys.of(java.util.Optional.empty()));
     }
 }

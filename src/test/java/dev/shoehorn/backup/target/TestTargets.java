@@ -20,6 +20,17 @@ public final class TestTargets {
             boolean rowCounts, TargetsConfig.Retention retention, TargetsConfig.Drill drill)
             implements TargetsConfig.TargetConfig {
 
+        /** The configuration's defaults: zstd in the worker, encrypted when a keyset is configured. */
+        @Override
+        public TargetsConfig.Dump dump() {
+            return new Dump("zstd:3", 2, Optional.empty());
+        }
+
+        @Override
+        public int restoreJobs() {
+            return 1;
+        }
+
         public Config restorable(boolean isProtected) {
             return new Config(host, port, database, user, password, passwordFile, sslmode, isProtected, true,
                     migrateCommand, allowedSources, backfill, flushCache, socketTimeout, lockTimeout,
@@ -62,6 +73,11 @@ public final class TestTargets {
             implements TargetsConfig.Retention {
     }
 
+    /** Dump settings as the configuration gives them. */
+    public record Dump(String compression, int compressionWorkers, Optional<Boolean> encrypt)
+            implements TargetsConfig.Dump {
+    }
+
     /** Drill settings as the configuration gives them. */
     public record Drill(String schedule, String scheduleZone, Duration rto, Map<String, String> probes)
             implements TargetsConfig.Drill {
@@ -84,11 +100,11 @@ public final class TestTargets {
         for (String name : names) {
             all.put(name, config(name));
         }
-        return new TargetRegistry(() -> all);
+        return new TargetRegistry(() -> all, dev.shoehorn.backup.codec.Keys.of(java.util.Optional.empty()));
     }
 
     public static TargetRegistry registry(Map<String, ? extends TargetsConfig.TargetConfig> targets) {
         Map<String, TargetsConfig.TargetConfig> all = Map.copyOf(targets);
-        return new TargetRegistry(() -> all);
+        return new TargetRegistry(() -> all, dev.shoehorn.backup.codec.Keys.of(java.util.Optional.empty()));
     }
 }

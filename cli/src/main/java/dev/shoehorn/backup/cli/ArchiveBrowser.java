@@ -12,6 +12,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.codec.Compression;
+import dev.shoehorn.backup.codec.Encryption;
 import dev.shoehorn.backup.retention.RetentionBucket;
 import dev.shoehorn.backup.storage.ArchiveChecks;
 import dev.shoehorn.backup.storage.ArchiveKeys;
@@ -44,11 +46,34 @@ final class ArchiveBrowser implements AutoCloseable, RetentionBucket {
             return problem == null;
         }
 
+        /**
+         * pg_dump's format, then how the stored bytes are encoded: {@code custom+zstd:3+enc},
+         * {@code custom+native}; from the name where there is no readable manifest.
+         */
         String format() {
             if (manifest != null && manifest.hasNonNull("format")) {
-                return manifest.path("format").asText();
+                return manifest.path("format").asText() + "+" + compression().spec()
+                        + (encryption().isPresent() ? "+enc" : "");
             }
-            return key.endsWith(".dump") ? "custom" : key.endsWith(".dump.zst") ? "custom+zstd" : "?";
+            String name = key.substring(key.lastIndexOf('/') + 1);
+            String encoding = name.replaceFirst("^.*?\\.dump", "");
+            return name.contains(".dump") ? "custom" + encoding.replace(".zst", "+zstd").replace(".enc", "+enc") : "?";
+        }
+
+        /** How the manifest says the stored bytes are compressed (pg_dump's own, where it does not say). */
+        Compression compression() {
+            JsonNode c = manifest == null ? null : manifest.get("compression");
+            if (c == null || c.isNull()) {
+                return Compression.parse("native");
+            }
+            return new Compression(c.path("algorithm").asText(), c.hasNonNull("level") ? c.get("level").asInt() : null,
+                    c.path("inWorker").asBoolean());
+        }
+
+        Optional<Encryption> encryption() {
+            JsonNode e = manifest == null ? null : manifest.get("encryption");
+            return e == null || e.isNull() ? Optional.empty()
+                    : Optional.of(new Encryption(e.path("scheme").asText(), e.path("keyId").asText()));
         }
 
         String sha256() {

@@ -30,7 +30,8 @@ import picocli.CommandLine.ScopeType;
                 AuditCommand.class,
                 ScheduleCommand.class,
                 PruneCommand.class,
-                DrillCommand.class },
+                DrillCommand.class,
+                KeysCommand.class },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done: the job completed, the archive checks out",

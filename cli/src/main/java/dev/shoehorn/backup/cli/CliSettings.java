@@ -36,6 +36,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * @param privateKeyFile the private key's file, if any
  * @param privateKey the private key itself, if any (never printed)
  * @param publicKeys trusted public keys by key id, to check events' signatures
+ * @param keyset the archive keyset in Tink's JSON ({@code backup.encryption.keyset-file} or {@code .keyset}), if any (never printed)
  * @param targets the configured targets' names
  * @param schedules each target's backup schedule and its zone, with the worker's defaults
  * @param retention each target's retention rules and the runs' settings, with the worker's defaults
@@ -54,6 +55,7 @@ public record CliSettings(
         Optional<Path> privateKeyFile,
         Optional<String> privateKey,
         Map<String, String> publicKeys,
+        Optional<String> keyset,
         Set<String> targets,
         Map<String, TargetSchedule> schedules,
         Retention retention,
@@ -136,12 +138,26 @@ public record CliSettings(
                 optional(config, "backup.signing.private-key-file").map(Path::of),
                 optional(config, "backup.signing.private-key"),
                 prefixed(config, "backup.signing.public-keys."),
+                keyset(config),
                 targets(config),
                 schedules(config),
                 retention(config),
                 overdue(config),
                 optional(config, "backup.pg.bin-dirs"),
                 Units.duration(value(config, "backup.cli.timeout", "15s")));
+    }
+
+    private static Optional<String> keyset(SmallRyeConfig config) {
+        Optional<String> file = optional(config, "backup.encryption.keyset-file");
+        if (file.isPresent()) {
+            try {
+                return Optional.of(Files.readString(Path.of(file.get())));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read backup.encryption.keyset-file " + file.get() + ": "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        return optional(config, "backup.encryption.keyset").filter(k -> !k.isBlank());
     }
 
     private static String value(SmallRyeConfig config, String key, String defaultValue) {

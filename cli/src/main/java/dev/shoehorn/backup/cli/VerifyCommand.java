@@ -9,10 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,10 @@ import java.util.concurrent.Callable;
 
 import org.jline.utils.AttributedString;
 
+import dev.shoehorn.backup.codec.ArchiveCodec;
+import dev.shoehorn.backup.codec.DecryptionException;
+import dev.shoehorn.backup.codec.Keyring;
+import dev.shoehorn.backup.storage.HashingInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
@@ -78,14 +79,14 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             file = Files.createTempFile("backup-worker-verify-", ".dump",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Download download = download(store, archive, file);
+            Download download = download(store, archive, file, problems);
             if (archive.manifestBytes() >= 0 && download.bytes() != archive.manifestBytes()) {
                 problems.add("size: " + download.bytes() + " bytes downloaded, the manifest says " + archive.manifestBytes());
             }
             if (archive.sha256() != null && !archive.sha256().equalsIgnoreCase(download.sha256())) {
                 problems.add("sha256: downloaded " + download.sha256() + ", the manifest says " + archive.sha256());
             }
-            int toc = tocEntries(file, problems);
+            int toc = download.decoded() ? tocEntries(file, problems) : 0;
             return new Result(archive.key(), archive.target(), download.bytes(), archive.manifestBytes(), download.sha256(),
                     archive.sha256(), toc, List.copyOf(problems));
         } catch (IOException e) {
@@ -101,32 +102,53 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private record Download(long bytes, String sha256) {
+    /** @param decoded whether pg_dump's bytes could be recovered (decrypted, decompressed) into the file */
+    private record Download(long bytes, String sha256, boolean decoded) {
     }
 
-    private Download download(ArchiveBrowser store, ArchiveBrowser.Archive archive, Path file) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-        long done = 0;
+    /**
+     * Downloads the archive, hashing the stored bytes, and writes pg_dump's bytes (decrypted with
+     * the configured keyset, decompressed) to {@code file}; a failure to decode is a problem, and
+     * the stored bytes are still hashed to the end.
+     */
+    private Download download(ArchiveBrowser store, ArchiveBrowser.Archive archive, Path file, List<String> problems)
+            throws IOException {
         long shownAt = 0;
         byte[] buffer = new byte[BUFFER];
-        try (InputStream in = store.open(archive.key()); OutputStream out = Files.newOutputStream(file)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                sha.update(buffer, 0, n);
-                out.write(buffer, 0, n);
-                done += n;
-                if (System.nanoTime() - shownAt > 250_000_000L) {
-                    shownAt = System.nanoTime();
-                    cli.console().live(List.of(new AttributedString("downloading " + archive.key() + "  "
-                            + Units.bytes(done) + (archive.bytes() > 0 ? " / " + Units.bytes(archive.bytes()) : ""))));
+        boolean decoded = true;
+        Optional<Keyring> keyring = cli.settings().keyset().map(Keyring::parse);
+        try (HashingInput stored = new HashingInput(store.open(archive.key()));
+                OutputStream out = Files.newOutputStream(file)) {
+            // the decoder is closed (freeing zstd's native memory) only after the rest is hashed, as closing it closes the download
+            InputStream in = null;
+            try {
+                in = ArchiveCodec.decoder(stored, archive.compression(), archive.encryption(), keyring,
+                        store.keys().objectName(archive.key()));
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    out.write(buffer, 0, n);
+                    if (System.nanoTime() - shownAt > 250_000_000L) {
+                        shownAt = System.nanoTime();
+                        cli.console().live(List.of(new AttributedString("downloading " + archive.key() + "  "
+                                + Units.bytes(stored.bytes())
+                                + (archive.bytes() > 0 ? " / " + Units.bytes(archive.bytes()) : ""))));
+                    }
                 }
+            } catch (IOException e) {
+                if (stored.failed()) {
+                    throw e;
+                }
+                decoded = false;
+                problems.add((e instanceof DecryptionException ? "decrypt: " : "decompress: ") + e.getMessage());
             }
+            while (stored.read(buffer) >= 0) {
+                // the rest of the stored bytes, for the size and hash
+            }
+            String sha256 = stored.sha256();
+            if (in != null) {
+                in.close();
+            }
+            return new Download(stored.bytes(), sha256, decoded);
         }
-        return new Download(done, HexFormat.of().formatHex(sha.digest()));
     }
 
     /** Entries of the archive's table of contents; a problem when pg_restore cannot read it. */

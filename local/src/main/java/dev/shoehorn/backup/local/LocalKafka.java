@@ -75,9 +75,12 @@ public final class LocalKafka implements AutoCloseable {
      */
     public static LocalKafka start(int port) {
         Ports.requireFree("Kafka", port);
+        // The broker picks a free port for each listener one at a time, which can pick one twice.
+        int[] free = Ports.free(2);
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
                 .withKafkaHost(HOST)
-                .withKafkaPort(port)
+                .withKafkaPort(port == 0 ? free[0] : port)
+                .withControllerPort(free[1])
                 .withAdditionalProperties(LocalKafka::noJoinDelay)
                 .withDeleteLogDirsOnClose(true);
         return new LocalKafka(broker.start(), null);
@@ -90,7 +93,8 @@ public final class LocalKafka implements AutoCloseable {
      */
     public static LocalKafka startRestartable() {
         try {
-            Restartable config = new Restartable(Ports.free(), Ports.free(),
+            int[] ports = Ports.free(2);
+            Restartable config = new Restartable(ports[0], ports[1],
                     org.apache.kafka.common.Uuid.randomUuid().toString(),
                     Files.createTempDirectory("bw-kafka-"), false);
             return new LocalKafka(config.broker().start(), config);
@@ -111,7 +115,7 @@ public final class LocalKafka implements AutoCloseable {
             if (!Files.exists(idFile)) {
                 Files.writeString(idFile, org.apache.kafka.common.Uuid.randomUuid().toString());
             }
-            Restartable config = new Restartable(port, Ports.free(), Files.readString(idFile).trim(),
+            Restartable config = new Restartable(port, Ports.free(1)[0], Files.readString(idFile).trim(),
                     dir.resolve("logs"), true);
             return new LocalKafka(config.broker().start(), config);
         } catch (IOException e) {

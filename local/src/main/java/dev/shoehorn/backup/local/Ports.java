@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checks a fixed port before a server is started on it. Kafka and Jetty fail on a busy port only
@@ -35,12 +37,32 @@ final class Ports {
         }
     }
 
-    /** A port free now, for a server that must come back on the same port after a restart. */
-    static int free() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /**
+     * Ports free now and distinct from each other, for a server that must come back on the same
+     * ports after a restart, or that needs two at once: each socket stays open until all are
+     * chosen, because ports chosen one at a time can repeat (a broker given the same port twice
+     * for its client and controller listeners refuses to start).
+     */
+    static int[] free(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new IllegalStateException("no free port: " + e.getMessage(), e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing a listening socket that accepted nothing cannot lose anything
+                }
+            }
         }
     }
 }
