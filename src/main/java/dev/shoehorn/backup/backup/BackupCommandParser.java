@@ -77,22 +77,33 @@ public class BackupCommandParser {
 
     private static BackupOptions options(CommandReader reader, JsonNode node) {
         JsonNode format = node.get("format");
-        if (format != null && !format.isNull() && !"custom".equals(format.asText(null))) {
-            throw reader.invalid("options.format must be \"custom\"");
+        Optional<String> chosen = Optional.empty();
+        if (format != null && !format.isNull()) {
+            if (!format.isTextual() || !List.of(BackupOptions.CUSTOM, BackupOptions.DIRECTORY).contains(format.asText())) {
+                throw reader.invalid("options.format must be \"custom\" or \"directory\"");
+            }
+            chosen = Optional.of(format.asText());
         }
         JsonNode jobs = node.get("jobs");
-        if (jobs != null && !jobs.isNull() && !(jobs.isInt() && jobs.asInt() == 1)) {
-            throw reader.invalid("options.jobs must be 1 with the custom format");
+        Optional<Integer> parallel = Optional.empty();
+        if (jobs != null && !jobs.isNull()) {
+            if (!jobs.isInt() || jobs.asInt() < 1 || jobs.asInt() > BackupOptions.MAX_JOBS) {
+                throw reader.invalid("options.jobs must be a whole number from 1 to " + BackupOptions.MAX_JOBS);
+            }
+            if (jobs.asInt() > 1 && !chosen.equals(Optional.of(BackupOptions.DIRECTORY))) {
+                throw reader.invalid("options.jobs above 1 needs options.format \"directory\"");
+            }
+            parallel = Optional.of(jobs.asInt());
         }
         JsonNode compression = node.get("compression");
         if (compression == null || compression.isNull()) {
-            return BackupOptions.DEFAULT;
+            return new BackupOptions(chosen, parallel, Optional.empty());
         }
         if (!compression.isTextual() || compression.asText().length() > 40) {
             throw reader.invalid("options.compression must be zstd[:level], native[:gzip|lz4|zstd][:level] or none");
         }
         try {
-            return new BackupOptions("custom", 1, Optional.of(Compression.parse(compression.asText())));
+            return new BackupOptions(chosen, parallel, Optional.of(Compression.parse(compression.asText())));
         } catch (IllegalArgumentException e) {
             throw reader.invalid("options." + e.getMessage());
         }

@@ -5,10 +5,16 @@ import java.util.Optional;
 import dev.shoehorn.backup.codec.Compression;
 
 /**
- * {@code options} of a backup command: pg_dump's custom format in one job, and a compression
- * that overrides the target's ({@code dump.compression}).
+ * {@code options} of a backup command, each overriding the target's {@code dump.*}: pg_dump's
+ * format ({@code custom} or {@code directory}), its parallel jobs (directory format only) and the
+ * compression.
  */
-public record BackupOptions(String format, int jobs, Optional<Compression> compression) {
+public record BackupOptions(Optional<String> format, Optional<Integer> jobs, Optional<Compression> compression) {
 
-    public static final BackupOptions DEFAULT = new BackupOptions("custom", 1, Optional.empty());
+    public static final String CUSTOM = "custom";
+    public static final String DIRECTORY = "directory";
+    /** More jobs than this would only queue on the server's connections. */
+    public static final int MAX_JOBS = 16;
+
+    public static final BackupOptions DEFAULT = new BackupOptions(Optional.empty(), Optional.empty(), Optional.empty());
 }

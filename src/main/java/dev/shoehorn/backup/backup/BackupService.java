@@ -124,8 +124,8 @@ public class BackupService implements CommandKind<BackupCommand> {
             LOG.infof("job=%s target=%s stage=recovered archive=%s", job.events().jobId(), command.target(), key);
             return manifest;
         }
-        if (store.exists(key)) {
-            store.delete(key);
+        if (store.archiveExists(key)) {
+            store.deleteArchive(key);
             LOG.infof("job=%s target=%s stage=incomplete-archive-removed archive=%s", job.events().jobId(),
                     command.target(), key);
         }

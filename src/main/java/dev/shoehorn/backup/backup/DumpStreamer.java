@@ -3,12 +3,14 @@ package dev.shoehorn.backup.backup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -25,6 +27,7 @@ import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressConfig;
+import dev.shoehorn.backup.storage.ArchiveFile;
 import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveRef;
 import dev.shoehorn.backup.storage.ArchiveStore;
@@ -34,6 +37,8 @@ import dev.shoehorn.backup.target.PgTools;
 import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.ToolProcess;
+import dev.shoehorn.backup.target.WorkDirs;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * One attempt at an archive: pg_dump's output flows straight into a multipart upload, and the
@@ -54,8 +59,11 @@ public class DumpStreamer {
     private final PgTools pgTools;
     private final ProgressConfig progressConfig;
     private final Keys keys;
+    private final Path workDir;
 
-    public DumpStreamer(ArchiveStore store, PgTools pgTools, ProgressConfig progressConfig, Keys keys) {
+    public DumpStreamer(ArchiveStore store, PgTools pgTools, ProgressConfig progressConfig, Keys keys,
+            DumpConfig config) {
+        this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         this.store = store;
         this.keys = keys;
         this.pgTools = pgTools;
@@ -76,49 +84,141 @@ public class DumpStreamer {
                     + compression.spec() + " needs pg_dump " + compression.minimumPgDumpMajor() + " or later; this one is "
                     + tools.version()));
         }
+        String format = command.options().format().orElse(target.format());
         Optional<Keyring> keyring = keys.forNewArchive(target.encrypt());
         long estimate = SizeEstimate.of(facts.databaseBytes(), previous(target));
-        String key = store.newArchiveKey(target.name(), startedAt,
-                compression.suffix() + (keyring.isPresent() ? Encryption.SUFFIX : ""));
+        String key = BackupOptions.DIRECTORY.equals(format) ? store.newDirectoryKey(target.name(), startedAt)
+                : store.newArchiveKey(target.name(), startedAt,
+                        compression.suffix() + (keyring.isPresent() ? Encryption.SUFFIX : ""));
         cancellation.check();
         job.archive(key);
+        Encoding encoding = new Encoding(compression, keyring, target.compressionWorkers());
 
-        try (SnapshotCounts counts = target.rowCounts() ? SnapshotCounts.open(target) : null;
-                StreamingUpload upload = store.startUpload(key, estimate, cancellation);
-                ToolProcess pgDump = ToolProcess.start(command(tools, compression,
-                        counts == null ? null : counts.snapshot()), target, cancellation, ToolProcess.Stdout.PIPE)) {
-            events.emit(new BackupEvents.Started(0, estimate, 0));
-            LOG.debugf("job=%s target=%s stage=pg-dump pgDump=%s server=%s key=%s compression=%s", events.jobId(),
-                    target.name(), tools.version(), facts.version(), key, compression.spec());
-            OutputStream encoder = ArchiveCodec.encoder(new KeepOpen(upload), compression, keyring,
-                    store.keys().objectName(key), target.compressionWorkers());
+        try (SnapshotCounts counts = target.rowCounts() ? SnapshotCounts.open(target) : null) {
+            String snapshot = counts == null ? null : counts.snapshot();
+            Runnable firstBytes = counts == null ? () -> { } : counts::start;
+            LOG.debugf("job=%s target=%s stage=pg-dump pgDump=%s server=%s key=%s format=%s compression=%s",
+                    events.jobId(), target.name(), tools.version(), facts.version(), key, format, compression.spec());
+            Dumped dumped = BackupOptions.DIRECTORY.equals(format)
+                    ? dumpDirectory(key, command.options().jobs().orElse(target.dumpJobs()), tools, snapshot, firstBytes,
+                            encoding, job, estimate)
+                    : dumpCustom(key, tools, snapshot, firstBytes, encoding, job, estimate);
+            Map<String, Long> rowCounts = counts == null ? null : counts.await(target);
+            events.emit(new BackupEvents.Uploaded(dumped.archive().bytes(), dumped.archive().bytes(), 100,
+                    dumped.archive()));
+            Manifest manifest = new Manifest(Manifest.VERSION, key, target.name(), command.commandId().toString(),
+                    events.jobId(), format, dumped.archive().bytes(), dumped.archive().sha256(), tools.version(),
+                    facts.version(), facts.databaseBytes(), startedAt, Instant.now(), facts.rlsTables(),
+                    command.requestedBy(), command.reason(), rowCounts, compression,
+                    keyring.map(Keyring::primary).orElse(null), dumped.files());
+            job.lock().ensureHeld();
+            commit(manifest);
+            job.crashPoint(Faults.AFTER_MANIFEST);
+            return manifest;
+        }
+    }
+
+    /** How the stored bytes are made from pg_dump's. */
+    private record Encoding(Compression compression, Optional<Keyring> keys, int workers) {
+    }
+
+    /** What a dump stored: the archive, and a directory archive's files (null for the custom format). */
+    private record Dumped(ArchiveRef archive, List<ArchiveFile> files) {
+    }
+
+    /** The custom format: pg_dump's stdout, encoded, straight into one multipart upload. */
+    private Dumped dumpCustom(String key, PgTools.Installation tools, String snapshot, Runnable firstBytes,
+            Encoding encoding, CommandJob job, long estimate) {
+        Cancellation cancellation = job.cancellation();
+        try (StreamingUpload upload = store.startUpload(key, estimate, cancellation);
+                ToolProcess pgDump = ToolProcess.start(command(tools, encoding.compression(), snapshot), job.target(),
+                        cancellation, ToolProcess.Stdout.PIPE)) {
+            job.events().emit(new BackupEvents.Started(0, estimate, 0));
+            OutputStream encoder = ArchiveCodec.encoder(new KeepOpen(upload), encoding.compression(), encoding.keys(),
+                    store.keys().objectName(key), encoding.workers());
             try {
-                stream(pgDump.stdout(), encoder, upload, events, estimate, cancellation,
-                        counts == null ? () -> { } : counts::start);
-                int exit = pgDump.waitFor();
-                cancellation.check();
-                if (exit != 0) {
-                    throw new JobFailedException(PgDumpFailures.of(exit, pgDump.diagnostics()));
-                }
+                stream(pgDump.stdout(), encoder, upload, job.events(), estimate, cancellation, firstBytes);
+                finish(pgDump, cancellation);
             } catch (RuntimeException e) {
                 closeAfterFailure(encoder);
                 throw e;
             }
             close(encoder, upload);
-            Map<String, Long> rowCounts = counts == null ? null : counts.await(target);
-            ArchiveRef archive = upload.complete(FORMAT);
-            events.emit(new BackupEvents.Uploaded(archive.bytes(), archive.bytes(), 100, archive));
-            Manifest manifest = new Manifest(Manifest.VERSION, key, target.name(), command.commandId().toString(),
-                    events.jobId(), FORMAT, archive.bytes(), archive.sha256(), tools.version(), facts.version(),
-                    facts.databaseBytes(), startedAt, Instant.now(), facts.rlsTables(), command.requestedBy(),
-                    command.reason(), rowCounts, compression, keyring.map(Keyring::primary).orElse(null));
-            job.lock().ensureHeld();
-            commit(manifest);
-            job.crashPoint(Faults.AFTER_MANIFEST);
-            return manifest;
+            return new Dumped(upload.complete(FORMAT), null);
         } catch (IOException e) {
-            throw new JobFailedException(cancellation.isCancelled() ? cancellation.reason()
-                    : Failure.retryable(ErrorCode.PG_DUMP_FAILED, "running pg_dump: " + e.getMessage()), e);
+            throw pgDumpFailed(cancellation, e);
+        }
+    }
+
+    /**
+     * The directory format: {@code pg_dump --format=directory --jobs=N} into a private working
+     * directory, each file uploaded (encoded) as soon as pg_dump has finished it. A failure deletes
+     * what was uploaded: without a manifest it could never be restored anyway.
+     */
+    private Dumped dumpDirectory(String key, int jobs, PgTools.Installation tools, String snapshot, Runnable firstBytes,
+            Encoding encoding, CommandJob job, long estimate) {
+        Cancellation cancellation = job.cancellation();
+        JobEvents events = job.events();
+        Path work = null;
+        boolean stored = false;
+        try {
+            work = WorkDirs.create(workDir, "dump");
+            Path dir = work.resolve("dump");
+            long intervalNanos = progressConfig.interval().toNanos();
+            long[] lastEvent = { System.nanoTime() };
+            DirectoryDump upload = new DirectoryDump(store, key, encoding.compression(), encoding.keys(),
+                    encoding.workers(), cancellation, done -> {
+                        long now = System.nanoTime();
+                        if (now - lastEvent[0] >= intervalNanos) {
+                            lastEvent[0] = now;
+                            long total = Math.max(estimate, done);
+                            events.emit(new BackupEvents.Progress(done, total, SizeEstimate.percent(done, total)));
+                        }
+                    });
+            List<ArchiveFile> files;
+            try (ToolProcess pgDump = ToolProcess.start(directoryCommand(tools, encoding.compression(), jobs, snapshot,
+                    dir), job.target(), cancellation, ToolProcess.Stdout.DISCARD)) {
+                events.emit(new BackupEvents.Started(0, estimate, 0));
+                // pg_dump holds its snapshot once it has started its workers; counting may begin
+                firstBytes.run();
+                files = upload.run(pgDump, dir);
+                finish(pgDump, cancellation);
+            }
+            LOG.infof("job=%s target=%s stage=directory-stored files=%d bytes=%d jobs=%d peakLocalBytes=%d",
+                    events.jobId(), job.target().name(), files.size(), upload.storedBytes(), jobs, upload.peakLocalBytes());
+            stored = true;
+            return new Dumped(new ArchiveRef(key, upload.storedBytes(), Manifest.filesDigest(files),
+                    BackupOptions.DIRECTORY), files);
+        } catch (IOException e) {
+            throw pgDumpFailed(cancellation, e);
+        } finally {
+            if (work != null) {
+                WorkDirs.delete(work);
+            }
+            if (!stored) {
+                deleteQuietly(key);
+            }
+        }
+    }
+
+    private static void finish(ToolProcess pgDump, Cancellation cancellation) {
+        int exit = pgDump.waitFor();
+        cancellation.check();
+        if (exit != 0) {
+            throw new JobFailedException(PgDumpFailures.of(exit, pgDump.diagnostics()));
+        }
+    }
+
+    private static JobFailedException pgDumpFailed(Cancellation cancellation, IOException e) {
+        return new JobFailedException(cancellation.isCancelled() ? cancellation.reason()
+                : Failure.retryable(ErrorCode.PG_DUMP_FAILED, "running pg_dump: " + e.getMessage()), e);
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            store.deleteArchive(key);
+        } catch (RuntimeException e) {
+            LOG.warnf("stage=incomplete-archive-left key=%s msg=\"%s\"", key, e.getMessage());
         }
     }
 
@@ -139,6 +239,16 @@ public class DumpStreamer {
         return argv;
     }
 
+    /** As {@link #command}, in the directory format with {@code jobs} parallel workers, into {@code dir}. */
+    static List<String> directoryCommand(PgTools.Installation tools, Compression compression, int jobs,
+            String snapshot, Path dir) {
+        var argv = new java.util.ArrayList<>(command(tools, compression, snapshot));
+        argv.set(1, "--format=directory");
+        argv.add("--jobs=" + jobs);
+        argv.add("--file=" + dir);
+        return argv;
+    }
+
     /** Ends the zstd frame and the last encrypted segment, which the upload receives before it completes. */
     private static void close(OutputStream encoder, StreamingUpload upload) {
         try {
@@ -155,24 +265,6 @@ public class DumpStreamer {
             encoder.close();
         } catch (IOException | RuntimeException e) {
             LOG.debugf("stage=encoder-closed-after-failure msg=\"%s\"", e.getMessage());
-        }
-    }
-
-    /** The upload as the encoder's sink: closing the encoder must not close (that is, abort) the upload. */
-    private static final class KeepOpen extends java.io.FilterOutputStream {
-
-        KeepOpen(OutputStream upload) {
-            super(upload);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
         }
     }
 
@@ -219,6 +311,11 @@ public class DumpStreamer {
         }
     }
 
+    /** Removes what killed workers on this host left in the working directory. */
+    void onStart(@Observes StartupEvent start) {
+        WorkDirs.sweep(workDir);
+    }
+
     /**
      * The manifest makes the archive count; if it cannot be written, the archive goes too, unless
      * a manifest is there after all (a write whose answer was lost, or another archive's), which is
@@ -230,7 +327,7 @@ public class DumpStreamer {
         } catch (RuntimeException e) {
             try {
                 if (!store.exists(ArchiveKeys.manifestOf(manifest.archiveKey()))) {
-                    store.delete(manifest.archiveKey());
+                    store.deleteArchive(manifest.archiveKey());
                 }
             } catch (RuntimeException cleanup) {
                 LOG.warnf("stage=orphan-archive key=%s msg=\"%s\"", manifest.archiveKey(), cleanup.getMessage());

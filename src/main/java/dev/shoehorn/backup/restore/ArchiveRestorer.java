@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -25,11 +27,16 @@ import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressConfig;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
+import dev.shoehorn.backup.storage.ArchiveChecks;
+import dev.shoehorn.backup.storage.ArchiveFile;
+import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.HashingInput;
 import dev.shoehorn.backup.target.PgTools;
 import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.ToolProcess;
+import dev.shoehorn.backup.target.WorkDirs;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Streams an archive from object storage into pg_restore, checking its size and SHA-256 against
@@ -52,8 +59,8 @@ public class ArchiveRestorer {
     static final List<String> INTO_EMPTY = List.of("--no-owner", "--no-privileges", "--exit-on-error",
             "--no-password");
     private static final int CHUNK = 256 * 1024;
-    /** Archives decoded for a parallel restore: {@code bw-restore-<jobId>-<random>.dump}. */
-    static final String WORK_FILE_PREFIX = "bw-restore-";
+    /** What a directory archive's manifest may name: pg_dump's files ({@code toc.dat}, {@code 3012.dat}, {@code blobs.toc}). */
+    private static final java.util.regex.Pattern SAFE_FILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9]+)*");
     private static final Logger LOG = Logger.getLogger(ArchiveRestorer.class);
 
     private final ArchiveStore store;
@@ -71,6 +78,11 @@ public class ArchiveRestorer {
         this.progressConfig = progressConfig;
     }
 
+    /** Removes what killed workers on this host left in the working directory. */
+    void onStart(@Observes StartupEvent start) {
+        WorkDirs.sweep(workDir);
+    }
+
     /**
      * Restores the command's archive into {@code target}'s database: over its content in one
      * transaction, or, in swap mode, into the empty database beside the target that it names, with
@@ -79,16 +91,25 @@ public class ArchiveRestorer {
     public void restore(RestoreCommand command, CommandJob job, Target target, RestoreMode mode) {
         Manifest manifest = command.manifest();
         PgTools.Installation tools = toolsFor(target, manifest);
-        long stored = store.size(manifest.archiveKey()).orElseThrow(() -> corrupt(manifest.archiveKey()
-                + " has disappeared from storage"));
-        if (stored != manifest.bytes()) {
-            throw corrupt(manifest.archiveKey() + " has " + stored + " bytes, its manifest says " + manifest.bytes());
+        if (manifest.isDirectory()) {
+            Map<String, Long> sizes = new java.util.HashMap<>();
+            store.objectsUnder(manifest.archiveKey() + "/").forEach(o -> sizes.put(o.key(), o.bytes()));
+            ArchiveChecks.problem(manifest.target(), ArchiveKeys.manifestOf(manifest.archiveKey()), manifest.facts(), sizes)
+                    .ifPresent(problem -> {
+                        throw corrupt(manifest.archiveKey() + " is incomplete (" + problem + ")");
+                    });
+        } else {
+            long stored = store.size(manifest.archiveKey()).orElseThrow(() -> corrupt(manifest.archiveKey()
+                    + " has disappeared from storage"));
+            if (stored != manifest.bytes()) {
+                throw corrupt(manifest.archiveKey() + " has " + stored + " bytes, its manifest says " + manifest.bytes());
+            }
         }
         job.events().emit(new RestoreEvents.Started(command.sourceTarget(), manifest.archive(), 0, manifest.bytes(), 0));
         int jobs = mode == RestoreMode.SWAP ? target.restoreJobs() : 1;
         try {
-            if (jobs > 1) {
-                restoreFromFile(manifest, job, tools, target, jobs);
+            if (jobs > 1 || manifest.isDirectory()) {
+                restoreFromDisk(manifest, job, tools, target, mode, jobs);
             } else {
                 restoreStreaming(manifest, job, tools, target, mode);
             }
@@ -105,8 +126,8 @@ public class ArchiveRestorer {
                 job.cancellation(), ToolProcess.Stdout.DISCARD)) {
             OutputStream stdin = pgRestore.stdin();
             boolean[] reading = { true };
-            Held last = decodeVerified(manifest, job, (chunk, n) -> reading[0] = reading[0] && write(stdin, chunk, n),
-                    pgRestore::kill);
+            Held last = decodeVerified(Part.of(manifest), manifest, job, 0,
+                    (chunk, n) -> reading[0] = reading[0] && write(stdin, chunk, n), pgRestore::kill);
             boolean fed = reading[0];
             if (fed) {
                 job.events().emit(new RestoreEvents.Verified(manifest.archive(), manifest.bytes(), manifest.bytes(), 99));
@@ -124,40 +145,65 @@ public class ArchiveRestorer {
     }
 
     /**
-     * pg_restore {@code --jobs} needs a file it can seek in: the archive is decoded into one in
-     * {@code backup.restore.work-dir}, checked whole against its manifest, restored, and deleted.
+     * pg_restore {@code --jobs} needs a file it can seek in, and a directory archive is a folder of
+     * files: the archive is decoded into a private working directory in {@code backup.restore.work-dir},
+     * every object checked against its manifest, then restored, and the directory deleted.
      */
-    private void restoreFromFile(Manifest manifest, CommandJob job, PgTools.Installation tools, Target target,
-            int jobs) throws IOException {
-        Path file = Files.createTempFile(workDir, WORK_FILE_PREFIX + job.events().jobId() + "-", ".dump",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    private void restoreFromDisk(Manifest manifest, CommandJob job, PgTools.Installation tools, Target target,
+            RestoreMode mode, int jobs) throws IOException {
+        Path work = WorkDirs.create(workDir, "restore");
         try {
-            try (OutputStream out = Files.newOutputStream(file)) {
-                Held last = decodeVerified(manifest, job, (chunk, n) -> {
-                    try {
-                        out.write(chunk, 0, n);
-                        return true;
-                    } catch (IOException e) {
-                        throw new JobFailedException(Failure.retryable(ErrorCode.PG_RESTORE_FAILED,
-                                "writing the archive to " + file + ": " + e.getMessage()), e);
-                    }
-                }, () -> { });
-                if (last.length() > 0) {
-                    out.write(last.data(), 0, last.length());
-                }
-            }
+            Path archive = manifest.isDirectory() ? downloadDirectory(manifest, job, work.resolve("archive"))
+                    : download(Part.of(manifest), manifest, job, 0, work.resolve("archive.dump"));
             job.events().emit(new RestoreEvents.Verified(manifest.archive(), manifest.bytes(), manifest.bytes(), 99));
             job.lock().ensureHeld();
-            LOG.debugf("job=%s target=%s stage=pg-restore jobs=%d bytes=%d", job.events().jobId(), target.name(), jobs,
-                    Files.size(file));
-            try (ToolProcess pgRestore = ToolProcess.start(command(tools, target, RestoreMode.SWAP, jobs, file), target,
+            LOG.debugf("job=%s target=%s stage=pg-restore jobs=%d format=%s", job.events().jobId(), target.name(), jobs,
+                    manifest.format());
+            try (ToolProcess pgRestore = ToolProcess.start(command(tools, target, mode, jobs, archive), target,
                     job.cancellation(), ToolProcess.Stdout.DISCARD)) {
                 pgRestore.stdin().close();
                 finish(pgRestore, true, job.cancellation());
             }
         } finally {
-            Files.deleteIfExists(file);
+            WorkDirs.delete(work);
         }
+    }
+
+    /** Every file of a directory archive, decoded into {@code dir} under pg_dump's names, each checked. */
+    private Path downloadDirectory(Manifest manifest, CommandJob job, Path dir) throws IOException {
+        if (!Manifest.filesDigest(manifest.files()).equals(manifest.sha256())) {
+            throw corrupt(manifest.archiveKey() + "'s manifest lists files whose digest is not its sha256");
+        }
+        Files.createDirectory(dir);
+        long done = 0;
+        for (ArchiveFile file : manifest.files()) {
+            if (!SAFE_FILE_NAME.matcher(file.name()).matches()) {
+                throw corrupt(manifest.archiveKey() + "'s manifest names a file that pg_dump cannot have written");
+            }
+            download(new Part(manifest.archiveKey() + "/" + file.object(), file.bytes(), file.sha256()), manifest, job,
+                    done, dir.resolve(file.name()));
+            done += file.bytes();
+        }
+        return dir;
+    }
+
+    /** One object, decoded into {@code file} and checked against what the manifest says of it. */
+    private Path download(Part part, Manifest manifest, CommandJob job, long doneBefore, Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+            Held last = decodeVerified(part, manifest, job, doneBefore, (chunk, n) -> {
+                try {
+                    out.write(chunk, 0, n);
+                    return true;
+                } catch (IOException e) {
+                    throw new JobFailedException(Failure.retryable(ErrorCode.PG_RESTORE_FAILED,
+                            "writing the archive to " + file + ": " + e.getMessage()), e);
+                }
+            }, () -> { });
+            if (last.length() > 0) {
+                out.write(last.data(), 0, last.length());
+            }
+        }
+        return file;
     }
 
     private static void finish(ToolProcess pgRestore, boolean fed, Cancellation cancellation) {
@@ -200,15 +246,25 @@ public class ArchiveRestorer {
     private record Held(byte[] data, int length) {
     }
 
+    /** One stored object of an archive and what its manifest says it must be. */
+    private record Part(String key, long bytes, String sha256) {
+
+        static Part of(Manifest manifest) {
+            return new Part(manifest.archiveKey(), manifest.bytes(), manifest.sha256());
+        }
+    }
+
     /**
      * Reads the archive, decoded (decrypted, decompressed), into {@code sink}, all but the last
      * chunk, which is returned only once the stored bytes' size and hash match the manifest and the
      * decoding reached its authenticated end. A receiver that stops early does not stop the reading,
      * so that a corrupt archive is reported as such rather than as the receiver's error.
      *
+     * @param doneBefore the archive's bytes read before this object (for progress)
      * @param abort stops the receiver when the archive turns out corrupt or undecodable
      */
-    private Held decodeVerified(Manifest manifest, CommandJob job, ChunkSink sink, Runnable abort) {
+    private Held decodeVerified(Part part, Manifest manifest, CommandJob job, long doneBefore, ChunkSink sink,
+            Runnable abort) {
         JobEvents events = job.events();
         Cancellation cancellation = job.cancellation();
         byte[] held = new byte[CHUNK];
@@ -216,11 +272,12 @@ public class ArchiveRestorer {
         int heldLength = -1;
         long interval = progressConfig.interval().toNanos();
         long lastEvent = System.nanoTime();
-        String key = manifest.archiveKey();
+        String key = part.key();
         try (HashingInput stored = new HashingInput(store.open(key))) {
             InputStream decoded = null;
             try {
-                decoded = decoder(manifest, stored);
+                decoded = ArchiveCodec.decoder(stored, manifest.compressionOrNative(), manifest.encryptionIfAny(),
+                        keys.keyring(), store.keys().objectName(key));
                 while (true) {
                     int n = readChunk(decoded, next, stored, key, cancellation);
                     if (n <= 0) {
@@ -236,22 +293,23 @@ public class ArchiveRestorer {
                     long now = System.nanoTime();
                     if (now - lastEvent >= interval) {
                         lastEvent = now;
-                        events.emit(new RestoreEvents.Progress(stored.bytes(), manifest.bytes(),
-                                (int) Math.min(99, stored.bytes() * 100 / Math.max(1, manifest.bytes()))));
+                        long done = doneBefore + stored.bytes();
+                        events.emit(new RestoreEvents.Progress(done, manifest.bytes(),
+                                (int) Math.min(99, done * 100 / Math.max(1, manifest.bytes()))));
                     }
                 }
                 drain(stored, key, cancellation);
             } catch (UndecodableException | DecryptionException e) {
                 abort.run();
                 drain(stored, key, cancellation);
-                requireIntact(manifest, stored);
+                requireIntact(part, stored);
                 throw (e instanceof UndecodableException u ? u : new UndecodableException(key, e)).failure();
             } finally {
                 closeQuietly(decoded);
             }
-            if (!intact(manifest, stored)) {
+            if (!intact(part, stored)) {
                 abort.run();
-                requireIntact(manifest, stored);
+                requireIntact(part, stored);
             }
             return new Held(held, heldLength);
         } catch (IOException e) {
@@ -276,10 +334,10 @@ public class ArchiveRestorer {
         });
     }
 
-    /** pg_dump's bytes from the stored ones, as the manifest says they were encoded. */
-    public InputStream decoder(Manifest manifest, InputStream stored) throws IOException {
+    /** pg_dump's bytes of the archive's object {@code key} from its stored ones, as the manifest says they were encoded. */
+    public InputStream decoder(Manifest manifest, String key, InputStream stored) throws IOException {
         return ArchiveCodec.decoder(stored, manifest.compressionOrNative(), manifest.encryptionIfAny(), keys.keyring(),
-                store.keys().objectName(manifest.archiveKey()));
+                store.keys().objectName(key));
     }
 
     /** Frees the decoder's native memory; the stored stream under it is closed by its own try. */
@@ -294,14 +352,14 @@ public class ArchiveRestorer {
         }
     }
 
-    private static boolean intact(Manifest manifest, HashingInput stored) {
-        return stored.bytes() == manifest.bytes() && stored.sha256().equals(manifest.sha256());
+    private static boolean intact(Part part, HashingInput stored) {
+        return stored.bytes() == part.bytes() && stored.sha256().equals(part.sha256());
     }
 
-    private static void requireIntact(Manifest manifest, HashingInput stored) {
-        if (!intact(manifest, stored)) {
-            throw corrupt(manifest.archiveKey() + " does not match its manifest (" + stored.bytes() + " bytes, sha256 "
-                    + stored.sha256() + "; expected " + manifest.bytes() + " bytes, sha256 " + manifest.sha256()
+    private static void requireIntact(Part part, HashingInput stored) {
+        if (!intact(part, stored)) {
+            throw corrupt(part.key() + " does not match its manifest (" + stored.bytes() + " bytes, sha256 "
+                    + stored.sha256() + "; expected " + part.bytes() + " bytes, sha256 " + part.sha256()
                     + "); the target was not changed");
         }
     }

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,7 @@ import dev.shoehorn.backup.storage.Manifest;
 import dev.shoehorn.backup.target.PgTools;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.ToolProcess;
+import dev.shoehorn.backup.target.WorkDirs;
 
 /**
  * The tables an archive's table of contents names, read by {@code pg_restore --list} from the
@@ -33,12 +36,50 @@ final class TocTables {
     private TocTables() {
     }
 
-    /** The tables as schema.table, in TOC order. */
+    /**
+     * The tables as schema.table, in TOC order. A directory archive's TOC is its {@code toc.dat},
+     * decoded into a private directory for pg_restore to read.
+     */
     static List<String> of(ArchiveStore store, ArchiveRestorer restorer, Manifest manifest, PgTools.Installation tools,
             Target target, Cancellation cancellation) {
-        List<String> argv = List.of(tools.tool("pg_restore").toString(), "--list");
+        if (!manifest.isDirectory()) {
+            return list(List.of(tools.tool("pg_restore").toString(), "--list"), target, cancellation,
+                    stdin -> feed(store, restorer, manifest, manifest.archiveKey(), stdin));
+        }
+        Path work = null;
+        try {
+            work = WorkDirs.create(Path.of(System.getProperty("java.io.tmpdir")), "restore");
+            String tocKey = manifest.archiveKey() + "/" + manifest.files().stream()
+                    .filter(f -> f.name().equals("toc.dat")).findFirst()
+                    .orElseThrow(() -> new JobFailedException(Failure.permanent(ErrorCode.ARCHIVE_CORRUPT,
+                            manifest.archiveKey() + " lists no toc.dat"))).object();
+            try (InputStream toc = restorer.decoder(manifest, tocKey, store.open(tocKey))) {
+                Files.copy(toc, work.resolve("toc.dat"));
+            }
+            return list(List.of(tools.tool("pg_restore").toString(), "--list", work.toString()), target, cancellation,
+                    stdin -> closeQuietly(stdin));
+        } catch (IOException e) {
+            throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
+                    "reading the table of contents of " + manifest.archiveKey() + ": " + e.getMessage()), e);
+        } finally {
+            if (work != null) {
+                WorkDirs.delete(work);
+            }
+        }
+    }
+
+    private static void closeQuietly(OutputStream stdin) {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // pg_restore reads a directory, not its stdin
+        }
+    }
+
+    private static List<String> list(List<String> argv, Target target, Cancellation cancellation,
+            java.util.function.Consumer<OutputStream> input) {
         try (ToolProcess pgRestore = ToolProcess.start(argv, target, cancellation, ToolProcess.Stdout.PIPE)) {
-            Thread feeder = new Thread(() -> feed(store, restorer, manifest, pgRestore.stdin()), "toc-feed");
+            Thread feeder = new Thread(() -> input.accept(pgRestore.stdin()), "toc-feed");
             feeder.setDaemon(true);
             feeder.start();
             List<String> tables = new ArrayList<>();
@@ -65,9 +106,10 @@ final class TocTables {
     }
 
     /** Streams the archive, decoded, until pg_restore has read what it wants and closes its end. */
-    private static void feed(ArchiveStore store, ArchiveRestorer restorer, Manifest manifest, OutputStream stdin) {
+    private static void feed(ArchiveStore store, ArchiveRestorer restorer, Manifest manifest, String key,
+            OutputStream stdin) {
         byte[] chunk = new byte[64 * 1024];
-        try (InputStream archive = restorer.decoder(manifest, store.open(manifest.archiveKey())); stdin) {
+        try (InputStream archive = restorer.decoder(manifest, key, store.open(key)); stdin) {
             for (int n = archive.read(chunk); n >= 0; n = archive.read(chunk)) {
                 stdin.write(chunk, 0, n);
             }

@@ -69,7 +69,9 @@ public final class Pruner {
      */
     public Result prune(String target, RetentionRules rules, Instant now, boolean dryRun) {
         Run run = new Run(target, dryRun);
-        for (Decision decision : RetentionPlan.plan(candidates(target), rules, incompleteGrace, now)) {
+        Map<String, Long> sizes = new HashMap<>();
+        bucket.objects(bucket.keys().targetPrefix(target)).forEach(o -> sizes.put(o.key(), o.bytes()));
+        for (Decision decision : RetentionPlan.plan(candidates(target, sizes), rules, incompleteGrace, now)) {
             String key = decision.archive().archiveKey();
             if (!decision.delete()) {
                 run.kept.add(new Item(key, decision.reason()));
@@ -80,9 +82,8 @@ public final class Pruner {
                     && !run.delete(ArchiveKeys.manifestOf(key), decision.reason())) {
                 continue;
             }
-            if (decision.archive().archivePresent()) {
-                run.delete(key, decision.reason());
-            }
+            // a directory archive is its files: each is deleted, and one that fails is retried next time
+            ArchiveChecks.objectsOf(key, sizes.keySet()).forEach(object -> run.delete(object, decision.reason()));
         }
         abortAbandonedUploads(target, now, run);
         pruneRecords(target, now, run);
@@ -94,9 +95,7 @@ public final class Pruner {
      * started, whatever the store's dates say); manifests are read to tell complete from not.
      * Objects not named as the worker names archives are not the worker's to judge.
      */
-    private List<Candidate> candidates(String target) {
-        Map<String, Long> sizes = new HashMap<>();
-        bucket.objects(bucket.keys().targetPrefix(target)).forEach(o -> sizes.put(o.key(), o.bytes()));
+    private List<Candidate> candidates(String target, Map<String, Long> sizes) {
         List<Candidate> candidates = new ArrayList<>();
         for (String key : ArchiveChecks.archivesNewestFirst(sizes.keySet())) {
             Optional<Instant> madeAt = ArchiveKeys.stampOf(key);
@@ -114,7 +113,8 @@ public final class Pruner {
                 }
             }
             String problem = ArchiveChecks.archiveProblem(target, key, sizes, facts).orElse(null);
-            candidates.add(new Candidate(key, madeAt.get(), sizes.containsKey(key), manifestPresent, problem));
+            candidates.add(new Candidate(key, madeAt.get(), !ArchiveChecks.objectsOf(key, sizes.keySet()).isEmpty(),
+                    manifestPresent, problem));
         }
         return candidates;
     }

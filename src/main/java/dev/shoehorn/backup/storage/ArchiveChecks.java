@@ -19,20 +19,35 @@ public final class ArchiveChecks {
     private ArchiveChecks() {
     }
 
-    /** What a manifest says of its archive, as the checks need it. */
-    public record ManifestFacts(String target, String archiveKey, long bytes) {
+    /**
+     * What a manifest says of its archive, as the checks need it.
+     *
+     * @param files a directory archive's objects (name in its folder to size), or null for one object
+     */
+    public record ManifestFacts(String target, String archiveKey, long bytes, Map<String, Long> files) {
 
         /** Of a manifest read as a JSON tree (by readers without the worker's Manifest record). */
         public static ManifestFacts of(JsonNode manifest) {
+            Map<String, Long> files = null;
+            JsonNode listed = manifest.path("files");
+            if (listed.isArray()) {
+                files = new java.util.LinkedHashMap<>();
+                for (JsonNode file : listed) {
+                    files.put(file.path("object").asText(""), file.path("bytes").asLong(-1));
+                }
+            }
             return new ManifestFacts(manifest.path("target").asText(null), manifest.path("archiveKey").asText(null),
-                    manifest.path("bytes").asLong(-1));
+                    manifest.path("bytes").asLong(-1), files);
         }
     }
 
-    /** The archives a folder's listing names (an archive, or its manifest alone), newest first by their UTC stamps. */
+    /**
+     * The archives a folder's listing names (an archive, a directory archive's files, or a manifest
+     * alone), newest first by their UTC stamps.
+     */
     public static List<String> archivesNewestFirst(Collection<String> folderKeys) {
         return folderKeys.stream()
-                .map(k -> k.endsWith(ArchiveKeys.MANIFEST_SUFFIX) ? archiveKeyOf(k) : k)
+                .map(ArchiveKeys::archiveOf)
                 .distinct()
                 .sorted(Comparator.reverseOrder())
                 .toList();
@@ -52,8 +67,14 @@ public final class ArchiveChecks {
         if (manifest.isEmpty()) {
             return Optional.of("manifest-unreadable");
         }
-        ManifestFacts facts = manifest.get();
-        return problem(target, manifestKey, facts.target(), facts.archiveKey(), facts.bytes(), sizes);
+        return problem(target, manifestKey, manifest.get(), sizes);
+    }
+
+    /** The objects of the folder's listing that make up the archive at {@code archiveKey}: itself, or a directory's files. */
+    public static List<String> objectsOf(String archiveKey, Collection<String> folderKeys) {
+        String files = archiveKey + "/";
+        return folderKeys.stream().filter(k -> k.equals(archiveKey) || ArchiveKeys.isDirectory(archiveKey)
+                && k.startsWith(files)).sorted().toList();
     }
 
     /** The archive a manifest key sits beside. */
@@ -64,19 +85,23 @@ public final class ArchiveChecks {
     /**
      * Why the manifest at {@code manifestKey}, in the folder of {@code target}, does not describe a
      * complete archive ({@code target-mismatch}, {@code archive-key-mismatch}, {@code archive-missing},
-     * {@code size-mismatch}), or empty when it does.
+     * {@code size-mismatch}; for a directory archive also {@code file-missing}), or empty when it does.
      *
      * @param sizes sizes of the folder's objects by key, as listed
      */
-    public static Optional<String> problem(String target, String manifestKey, String manifestTarget,
-            String manifestArchiveKey, long manifestBytes, Map<String, Long> sizes) {
+    public static Optional<String> problem(String target, String manifestKey, ManifestFacts manifest,
+            Map<String, Long> sizes) {
         String archiveKey = archiveKeyOf(manifestKey);
-        if (!target.equals(manifestTarget)) {
+        if (!target.equals(manifest.target())) {
             return Optional.of("target-mismatch");
         }
-        if (!archiveKey.equals(manifestArchiveKey)) {
+        if (!archiveKey.equals(manifest.archiveKey())) {
             return Optional.of("archive-key-mismatch");
         }
+        if (ArchiveKeys.isDirectory(archiveKey) || manifest.files() != null) {
+            return directoryProblem(archiveKey, manifest, sizes);
+        }
+        long manifestBytes = manifest.bytes();
         Long stored = sizes.get(archiveKey);
         if (stored == null) {
             return Optional.of("archive-missing");
@@ -85,5 +110,38 @@ public final class ArchiveChecks {
             return Optional.of("size-mismatch");
         }
         return Optional.empty();
+    }
+
+    /** Every file the manifest lists is there with its size; none listed is not a directory archive's manifest. */
+    private static Optional<String> directoryProblem(String archiveKey, ManifestFacts manifest, Map<String, Long> sizes) {
+        if (manifest.files() == null || manifest.files().isEmpty() || !ArchiveKeys.isDirectory(archiveKey)) {
+            return Optional.of("archive-key-mismatch");
+        }
+        boolean any = false;
+        boolean missing = false;
+        for (Map.Entry<String, Long> file : manifest.files().entrySet()) {
+            Long stored = sizes.get(archiveKey + "/" + file.getKey());
+            if (stored == null) {
+                missing = true;
+            } else if (stored.longValue() != file.getValue()) {
+                return Optional.of("size-mismatch");
+            } else {
+                any = true;
+            }
+        }
+        return missing ? Optional.of(any ? "file-missing" : "archive-missing") : Optional.empty();
+    }
+
+    /**
+     * The SHA-256 a directory archive's manifest records: of its files' list, one line
+     * {@code <sha256>  <object>} per file in object-name order, as {@code sha256sum} prints it.
+     *
+     * @param sha256ByObject each file's object name (in the archive's folder) and SHA-256
+     */
+    public static String filesDigest(Map<String, String> sha256ByObject) {
+        java.security.MessageDigest digest = Sha256.digest();
+        new java.util.TreeMap<>(sha256ByObject).forEach((object, sha256) -> digest.update(
+                (sha256 + "  " + object + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return Sha256.hex(digest);
     }
 }

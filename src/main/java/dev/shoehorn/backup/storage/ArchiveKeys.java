@@ -21,7 +21,9 @@ public record ArchiveKeys(String prefix) {
             .compile("_(\\d{8}_\\d{6})\\.[^/]*$");
 
     private static final java.util.regex.Pattern ARCHIVE_NAME = java.util.regex.Pattern
-            .compile("\\.dump(\\.zst)?(\\.enc)?$");
+            .compile("(\\.dump(\\.zst)?(\\.enc)?|\\.dir)$");
+    /** What follows a directory archive's key in the keys of its files. */
+    public static final String DIRECTORY = ".dir";
 
     public ArchiveKeys {
         prefix = prefix.replaceAll("^/+|/+$", "");
@@ -58,7 +60,34 @@ public record ArchiveKeys(String prefix) {
         return key.startsWith(root) ? key.substring(root.length()) : key;
     }
 
-    /** Whether {@code key} ends as an archive of the custom format does: {@code .dump}, then {@code .zst}, then {@code .enc}. */
+    /**
+     * A directory archive ({@code pg_dump --format=directory}): a folder {@code <key>/} of one object
+     * per pg_dump file, each named as pg_dump named it plus its encoding's suffix.
+     */
+    public String directory(String target, Instant at) {
+        return targetPrefix(target) + target + "_" + STAMP.format(at) + DIRECTORY;
+    }
+
+    public static boolean isDirectory(String archiveKey) {
+        return archiveKey.endsWith(DIRECTORY);
+    }
+
+    /**
+     * The archive an object of a target's folder belongs to: itself, the archive its manifest
+     * describes, or the directory archive it is a file of.
+     */
+    public static String archiveOf(String objectKey) {
+        if (objectKey.endsWith(MANIFEST_SUFFIX)) {
+            return objectKey.substring(0, objectKey.length() - MANIFEST_SUFFIX.length());
+        }
+        int dir = objectKey.lastIndexOf(DIRECTORY + "/");
+        return dir < 0 ? objectKey : objectKey.substring(0, dir + DIRECTORY.length());
+    }
+
+    /**
+     * Whether {@code key} is named as an archive: {@code .dump}, then {@code .zst}, then {@code .enc}
+     * (the custom format), or {@code .dir} (the directory format).
+     */
     public static boolean isArchiveName(String key) {
         return ARCHIVE_NAME.matcher(key).find();
     }

@@ -81,13 +81,36 @@ public class ArchiveStore {
      * after {@code .dump}; one second later per key already taken.
      */
     public String newArchiveKey(String target, Instant at, String suffix) {
+        return newKey(t -> keys.archive(target, t, suffix), at);
+    }
+
+    /** A key for a new directory archive ({@code <target>_<stamp>.dir}), as {@link #newArchiveKey}. */
+    public String newDirectoryKey(String target, Instant at) {
+        return newKey(t -> keys.directory(target, t), at);
+    }
+
+    private String newKey(java.util.function.Function<Instant, String> keyAt, Instant at) {
         Instant t = at;
-        String key = keys.archive(target, t, suffix);
-        while (exists(key) || exists(ArchiveKeys.manifestOf(key))) {
+        String key = keyAt.apply(t);
+        while (exists(key) || exists(ArchiveKeys.manifestOf(key)) || !keysUnder(key + "/").isEmpty()) {
             t = t.plusSeconds(1);
-            key = keys.archive(target, t, suffix);
+            key = keyAt.apply(t);
         }
         return key;
+    }
+
+    /** Deletes an archive's objects: the object at {@code key}, or a directory archive's files. */
+    public void deleteArchive(String key) {
+        if (ArchiveKeys.isDirectory(key)) {
+            keysUnder(key + "/").forEach(this::delete);
+        } else {
+            delete(key);
+        }
+    }
+
+    /** Whether any object of the archive at {@code key} (one of a directory archive's files) is stored. */
+    public boolean archiveExists(String key) {
+        return ArchiveKeys.isDirectory(key) ? !keysUnder(key + "/").isEmpty() : exists(key);
     }
 
     /**
@@ -287,9 +310,10 @@ public class ArchiveStore {
                 manifest = Optional.empty(); // unreadable: the summary says so
             }
         }
-        String problem = ArchiveChecks.archiveProblem(target, key, sizes, manifest.map(
-                m -> new ArchiveChecks.ManifestFacts(m.target(), m.archiveKey(), m.bytes()))).orElse(null);
-        return new ArchiveSummary(key, object == null ? -1 : object.size(), object == null ? null : object.lastModified(),
+        String problem = ArchiveChecks.archiveProblem(target, key, sizes, manifest.map(Manifest::facts))
+                .orElse(null);
+        long bytes = object != null ? object.size() : manifest.map(Manifest::bytes).orElse(-1L);
+        return new ArchiveSummary(key, bytes, object == null ? null : object.lastModified(),
                 manifest.map(Manifest::sha256).orElse(null), manifest.map(Manifest::completedAt).orElse(null), problem);
     }
 
@@ -308,8 +332,7 @@ public class ArchiveStore {
             }
             throw e;
         }
-        Optional<String> problem = ArchiveChecks.problem(target, key, manifest.target(), manifest.archiveKey(),
-                manifest.bytes(), sizes);
+        Optional<String> problem = ArchiveChecks.problem(target, key, manifest.facts(), sizes);
         if (problem.isPresent()) {
             String detail = switch (problem.get()) {
                 case "target-mismatch" -> " manifestTarget=" + manifest.target();

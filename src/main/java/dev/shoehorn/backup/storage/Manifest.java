@@ -14,7 +14,9 @@ import dev.shoehorn.backup.codec.Encryption;
  * rows of each table (schema.table) in the dump's own snapshot, for restore drills; null where not
  * counted. {@code compression} says how the stored bytes were compressed (null in manifests from
  * before it was recorded: pg_dump's own), {@code encryption} with which key they were encrypted
- * (null: not encrypted).
+ * (null: not encrypted). {@code files} lists a directory archive's files (null for the custom
+ * format); its {@code bytes} are then their sum and {@code sha256} that of their list
+ * ({@link #filesDigest}).
  */
 public record Manifest(
         int manifestVersion,
@@ -35,7 +37,8 @@ public record Manifest(
         String reason,
         Map<String, Long> rowCounts,
         Compression compression,
-        Encryption encryption) {
+        Encryption encryption,
+        List<ArchiveFile> files) {
 
     /** A manifest without row counts: the archive's dump was not counted (or was made before they were). */
     public Manifest(int manifestVersion, String archiveKey, String target, String commandId, String jobId,
@@ -43,7 +46,7 @@ public record Manifest(
             Instant startedAt, Instant completedAt, List<String> rlsTables, String requestedBy, String reason) {
         this(manifestVersion, archiveKey, target, commandId, jobId, format, bytes, sha256, pgDumpVersion,
                 serverVersion, databaseBytes, startedAt, completedAt, rlsTables, requestedBy, reason, null,
-                Compression.parse("native"), null);
+                Compression.parse("native"), null, null);
     }
 
     public static final int VERSION = 1;
@@ -55,6 +58,29 @@ public record Manifest(
 
     public Optional<Encryption> encryptionIfAny() {
         return Optional.ofNullable(encryption);
+    }
+
+    /** What the completeness rule needs of this manifest (the CLI reads the same from JSON). */
+    public ArchiveChecks.ManifestFacts facts() {
+        Map<String, Long> objects = null;
+        if (files != null) {
+            objects = new java.util.LinkedHashMap<>();
+            for (ArchiveFile file : files) {
+                objects.put(file.object(), file.bytes());
+            }
+        }
+        return new ArchiveChecks.ManifestFacts(target, archiveKey, bytes, objects);
+    }
+
+    /** The SHA-256 a directory archive's manifest records: {@link ArchiveChecks#filesDigest} of its files. */
+    public static String filesDigest(List<ArchiveFile> files) {
+        Map<String, String> sha256ByObject = new java.util.HashMap<>();
+        files.forEach(f -> sha256ByObject.put(f.object(), f.sha256()));
+        return ArchiveChecks.filesDigest(sha256ByObject);
+    }
+
+    public boolean isDirectory() {
+        return files != null;
     }
 
     public ArchiveRef archive() {

@@ -27,11 +27,13 @@ import org.jboss.logging.Logger;
 final class PassFileDirectory {
 
     private static final Logger LOG = Logger.getLogger(PassFileDirectory.class);
-    private static final Pattern NAME = Pattern.compile("bw-pg-(\\d+)-(\\d+)-(\\d+)-\\d+");
+    /** pass files ({@code pg}), and the working directories of directory dumps and parallel restores ({@link WorkDirs}). */
+    private static final Pattern NAME = Pattern.compile("bw-(?:pg|dump|restore)-(\\d+)-(\\d+)-(\\d+)-[^/]+");
     /** The layout of earlier versions: a directory per child, {@code bw-pg-<random>/pgpass}. */
     private static final Pattern OLD_NAME = Pattern.compile("bw-pg-\\d+");
-    private static final String SELF = "bw-pg-" + pidNamespace() + "-" + ProcessHandle.current().pid() + "-"
+    private static final String TAG = pidNamespace() + "-" + ProcessHandle.current().pid() + "-"
             + startMillis(ProcessHandle.current()).orElse(0L) + "-";
+    private static final String SELF = "bw-pg-" + TAG;
 
     private static Path current;
 
@@ -50,11 +52,17 @@ final class PassFileDirectory {
         return current;
     }
 
-    /** Removes the directories, and the pass files in them, of workers that are gone; returns how many. */
+    /** A new 0700 directory of this process under {@code parent}, named so that {@link #sweep} knows whose it is. */
+    static Path create(Path parent, String kind) throws IOException {
+        return Files.createTempDirectory(parent, "bw-" + kind + "-" + TAG,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    /** Removes the directories, and the files in them, of workers that are gone; returns how many. */
     static int sweep(Path parent) throws IOException {
         int removed = 0;
         Instant started = startMillis(ProcessHandle.current()).map(Instant::ofEpochMilli).orElse(Instant.EPOCH);
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, "bw-pg-*")) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, "bw-*")) {
             for (Path dir : dirs) {
                 if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && isOwn(dir) && isAbandoned(dir, started)) {
                     try {
@@ -104,7 +112,7 @@ final class PassFileDirectory {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

@@ -45,6 +45,8 @@ public final class Target {
     private final TargetsConfig.Drill drill;
     private final dev.shoehorn.backup.codec.Compression compression;
     private final int compressionWorkers;
+    private final String format;
+    private final int dumpJobs;
     private final Optional<Boolean> encrypt;
     private final int restoreJobs;
 
@@ -82,6 +84,14 @@ public final class Target {
             throw new IllegalArgumentException("backup.targets." + name + ".dump.compression: " + e.getMessage());
         }
         this.compressionWorkers = atLeast(name, "dump.compression-workers", config.dump().compressionWorkers(), 0);
+        this.format = config.dump().format().strip();
+        if (!format.equals("custom") && !format.equals("directory")) {
+            throw new IllegalArgumentException("backup.targets." + name + ".dump.format must be custom or directory");
+        }
+        this.dumpJobs = atLeast(name, "dump.jobs", config.dump().jobs(), 1);
+        if (dumpJobs > 16) {
+            throw new IllegalArgumentException("backup.targets." + name + ".dump.jobs must be at most 16");
+        }
         this.encrypt = config.dump().encrypt();
         this.restoreJobs = atLeast(name, "restore-jobs", config.restoreJobs(), 1);
         password.ifPresent(Redactor::registerSecret);
@@ -114,6 +124,8 @@ public final class Target {
         this.drill = other.drill;
         this.compression = other.compression;
         this.compressionWorkers = other.compressionWorkers;
+        this.format = other.format;
+        this.dumpJobs = other.dumpJobs;
         this.encrypt = other.encrypt;
         this.restoreJobs = other.restoreJobs;
     }
@@ -236,6 +248,16 @@ public final class Target {
     /** How backups compress unless a command says otherwise. */
     public dev.shoehorn.backup.codec.Compression compression() {
         return compression;
+    }
+
+    /** pg_dump's format unless a command says otherwise: {@code custom} or {@code directory}. */
+    public String format() {
+        return format;
+    }
+
+    /** pg_dump's jobs in the directory format, unless a command says otherwise. */
+    public int dumpJobs() {
+        return dumpJobs;
     }
 
     public int compressionWorkers() {

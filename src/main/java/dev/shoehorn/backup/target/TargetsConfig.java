@@ -179,8 +179,20 @@ public interface TargetsConfig {
         Map<String, String> probes();
     }
 
-    /** Per target: how its dumps are compressed and whether they are encrypted. */
+    /** Per target: pg_dump's format and jobs, how its dumps are compressed, and whether they are encrypted. */
     interface Dump {
+
+        /**
+         * {@code custom} (one object, streamed as pg_dump writes it) or {@code directory}
+         * ({@code pg_dump --format=directory --jobs}, each file uploaded as soon as pg_dump has
+         * written it). A backup command's {@code options.format} overrides it.
+         */
+        @WithDefault("custom")
+        String format();
+
+        /** pg_dump's {@code --jobs} in the directory format (1 to 16); a command's {@code options.jobs} overrides it. */
+        @WithDefault("2")
+        int jobs();
 
         /**
          * {@code zstd[:level]} (pg_dump writes uncompressed, the worker compresses with zstd; the

@@ -68,6 +68,11 @@ public final class ToolProcess implements AutoCloseable {
         }
     }
 
+    /** The child, whose own children (pg_dump's parallel workers) are its descendants. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public InputStream stdout() {
         return process.getInputStream();
     }

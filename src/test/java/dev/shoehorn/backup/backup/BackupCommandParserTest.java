@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
 
+import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,7 +38,7 @@ class BackupCommandParserTest {
         assertThat(command.target()).isEqualTo("shoehorn");
         assertThat(command.requestedBy()).isEqualTo("ops-cli:alice");
         assertThat(command.reason()).isEqualTo("before upgrade to 2.4");
-        assertThat(command.options()).isEqualTo(BackupOptions.DEFAULT);
+        assertThat(command.options()).isEqualTo(new BackupOptions(Optional.of("custom"), Optional.of(1), Optional.empty()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,7 +74,9 @@ class BackupCommandParserTest {
             "blank requestedBy | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\" \"}",
             "reason not text | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"reason\":{}}",
             "options not object | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":1}",
-            "directory format | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"format\":\"directory\"}}",
+            "tar format | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"format\":\"tar\"}}",
+            "too many jobs | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"format\":\"directory\",\"jobs\":17}}",
+            "zero jobs | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"format\":\"directory\",\"jobs\":0}}",
             "unknown compression | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"compression\":\"brotli\"}}",
             "zstd level too high | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"compression\":\"zstd:23\"}}",
             "compression not text | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"options\":{\"compression\":3}}",
@@ -97,6 +101,15 @@ class BackupCommandParserTest {
 
         // Then that wins over the target's compression
         assertThat(command.options().compression()).contains(Compression.parse("native:gzip:9"));
+    }
+
+    @Test
+    void aCommandMayAskForTheDirectoryFormatWithParallelJobs() {
+        BackupCommand command = parser.parse(bytes("{\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\","
+                + "\"requestedBy\":\"x\",\"options\":{\"format\":\"directory\",\"jobs\":4}}"));
+
+        assertThat(command.options().format()).contains("directory");
+        assertThat(command.options().jobs()).contains(4);
     }
 
     @Test

@@ -294,7 +294,7 @@ class DrillIT {
                 original.format(), original.bytes(), original.sha256(), original.pgDumpVersion(),
                 original.serverVersion(), original.databaseBytes(), original.startedAt(), original.completedAt(),
                 original.rlsTables(), original.requestedBy(), original.reason(), rowCounts, original.compression(),
-                original.encryption()));
+                original.encryption(), original.files()));
         made.add(ArchiveKeys.manifestOf(key));
         return key;
     }

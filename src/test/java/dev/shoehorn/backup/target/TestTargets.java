@@ -23,7 +23,7 @@ public final class TestTargets {
         /** The configuration's defaults: zstd in the worker, encrypted when a keyset is configured. */
         @Override
         public TargetsConfig.Dump dump() {
-            return new Dump("zstd:3", 2, Optional.empty());
+            return new Dump("custom", 2, "zstd:3", 2, Optional.empty());
         }
 
         @Override
@@ -74,7 +74,7 @@ public final class TestTargets {
     }
 
     /** Dump settings as the configuration gives them. */
-    public record Dump(String compression, int compressionWorkers, Optional<Boolean> encrypt)
+    public record Dump(String format, int jobs, String compression, int compressionWorkers, Optional<Boolean> encrypt)
             implements TargetsConfig.Dump {
     }
 

@@ -70,6 +70,19 @@ final class ArchiveBrowser implements AutoCloseable, RetentionBucket {
                     c.path("inWorker").asBoolean());
         }
 
+        /** A directory archive's files as its manifest lists them (pg_dump's name, object name, size, sha256). */
+        List<JsonNode> files() {
+            List<JsonNode> files = new ArrayList<>();
+            if (manifest != null) {
+                manifest.path("files").forEach(files::add);
+            }
+            return files;
+        }
+
+        boolean isDirectory() {
+            return ArchiveKeys.isDirectory(key);
+        }
+
         Optional<Encryption> encryption() {
             JsonNode e = manifest == null ? null : manifest.get("encryption");
             return e == null || e.isNull() ? Optional.empty()
@@ -164,6 +177,12 @@ final class ArchiveBrowser implements AutoCloseable, RetentionBucket {
         JsonNode manifest = objects.containsKey(manifestKey) ? readJson(manifestKey).orElse(null) : null;
         String problem = ArchiveChecks.archiveProblem(target, key, sizes,
                 Optional.ofNullable(manifest).map(ArchiveChecks.ManifestFacts::of)).orElse(null);
+        if (object == null && ArchiveKeys.isDirectory(key)) {
+            // a directory archive is its files: their total size, and when the last one was stored
+            List<S3Object> files = ArchiveChecks.objectsOf(key, objects.keySet()).stream().map(objects::get).toList();
+            return new Archive(key, target, files.stream().mapToLong(S3Object::size).sum(), files.stream()
+                    .map(S3Object::lastModified).max(Instant::compareTo).orElse(null), manifest, problem);
+        }
         return new Archive(key, target, object == null ? -1 : object.size(), object == null ? null : object.lastModified(),
                 manifest, problem);
     }

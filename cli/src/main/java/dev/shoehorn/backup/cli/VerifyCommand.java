@@ -18,9 +18,12 @@ import java.util.concurrent.Callable;
 
 import org.jline.utils.AttributedString;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.shoehorn.backup.codec.ArchiveCodec;
 import dev.shoehorn.backup.codec.DecryptionException;
 import dev.shoehorn.backup.codec.Keyring;
+import dev.shoehorn.backup.storage.ArchiveChecks;
 import dev.shoehorn.backup.storage.HashingInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -75,31 +78,71 @@ final class VerifyCommand implements Callable<Integer> {
         if (!archive.complete()) {
             problems.add("incomplete: " + archive.problem());
         }
-        Path file = null;
+        Path work = null;
         try {
-            file = Files.createTempFile("backup-worker-verify-", ".dump",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Download download = download(store, archive, file, problems);
+            work = Files.createTempDirectory("backup-worker-verify-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path local = work.resolve(archive.isDirectory() ? "archive" : "archive.dump");
+            Download download = archive.isDirectory() ? downloadDirectory(store, archive, local, problems)
+                    : download(store, archive, archive.key(), local, problems);
             if (archive.manifestBytes() >= 0 && download.bytes() != archive.manifestBytes()) {
                 problems.add("size: " + download.bytes() + " bytes downloaded, the manifest says " + archive.manifestBytes());
             }
             if (archive.sha256() != null && !archive.sha256().equalsIgnoreCase(download.sha256())) {
                 problems.add("sha256: downloaded " + download.sha256() + ", the manifest says " + archive.sha256());
             }
-            int toc = download.decoded() ? tocEntries(file, problems) : 0;
+            int toc = download.decoded() ? tocEntries(local, problems) : 0;
             return new Result(archive.key(), archive.target(), download.bytes(), archive.manifestBytes(), download.sha256(),
                     archive.sha256(), toc, List.copyOf(problems));
         } catch (IOException e) {
             throw new CliException(ExitCode.FAILED, "could not download " + archive.key() + ": " + e.getMessage(), e);
         } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    cli.console().error("could not delete " + file + ": " + e.getMessage());
-                }
+            if (work != null) {
+                deleteTree(work);
             }
         }
+    }
+
+    private void deleteTree(Path work) {
+        try (var paths = Files.walk(work)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            cli.console().error("could not delete " + work + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Every file of a directory archive, each checked against its line in the manifest and decoded
+     * under pg_dump's name into {@code dir}; the totals are the archive's size and the digest of
+     * its files' list, as the manifest records them.
+     */
+    private Download downloadDirectory(ArchiveBrowser store, ArchiveBrowser.Archive archive, Path dir,
+            List<String> problems) throws IOException {
+        Files.createDirectory(dir);
+        long bytes = 0;
+        boolean decoded = true;
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (JsonNode file : archive.files()) {
+            String name = file.path("name").asText();
+            String object = file.path("object").asText();
+            if (!name.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9]+)*") || object.contains("/")) {
+                problems.add("files: the manifest names " + name + ", which pg_dump cannot have written");
+                decoded = false;
+                continue;
+            }
+            Download one = download(store, archive, archive.key() + "/" + object, dir.resolve(name), problems);
+            if (one.bytes() != file.path("bytes").asLong(-1) || !one.sha256().equals(file.path("sha256").asText())) {
+                problems.add("file " + object + ": " + one.bytes() + " bytes, sha256 " + one.sha256()
+                        + " downloaded; the manifest says " + file.path("bytes").asLong(-1) + " bytes, sha256 "
+                        + file.path("sha256").asText());
+            }
+            bytes += one.bytes();
+            digests.put(object, one.sha256());
+            decoded &= one.decoded();
+        }
+        return new Download(bytes, ArchiveChecks.filesDigest(digests), decoded);
     }
 
     /** @param decoded whether pg_dump's bytes could be recovered (decrypted, decompressed) into the file */
@@ -111,24 +154,24 @@ final class VerifyCommand implements Callable<Integer> {
      * the configured keyset, decompressed) to {@code file}; a failure to decode is a problem, and
      * the stored bytes are still hashed to the end.
      */
-    private Download download(ArchiveBrowser store, ArchiveBrowser.Archive archive, Path file, List<String> problems)
-            throws IOException {
+    private Download download(ArchiveBrowser store, ArchiveBrowser.Archive archive, String key, Path file,
+            List<String> problems) throws IOException {
         long shownAt = 0;
         byte[] buffer = new byte[BUFFER];
         boolean decoded = true;
         Optional<Keyring> keyring = cli.settings().keyset().map(Keyring::parse);
-        try (HashingInput stored = new HashingInput(store.open(archive.key()));
+        try (HashingInput stored = new HashingInput(store.open(key));
                 OutputStream out = Files.newOutputStream(file)) {
             // the decoder is closed (freeing zstd's native memory) only after the rest is hashed, as closing it closes the download
             InputStream in = null;
             try {
                 in = ArchiveCodec.decoder(stored, archive.compression(), archive.encryption(), keyring,
-                        store.keys().objectName(archive.key()));
+                        store.keys().objectName(key));
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     out.write(buffer, 0, n);
                     if (System.nanoTime() - shownAt > 250_000_000L) {
                         shownAt = System.nanoTime();
-                        cli.console().live(List.of(new AttributedString("downloading " + archive.key() + "  "
+                        cli.console().live(List.of(new AttributedString("downloading " + key + "  "
                                 + Units.bytes(stored.bytes())
                                 + (archive.bytes() > 0 ? " / " + Units.bytes(archive.bytes()) : ""))));
                     }
@@ -138,7 +181,7 @@ final class VerifyCommand implements Callable<Integer> {
                     throw e;
                 }
                 decoded = false;
-                problems.add((e instanceof DecryptionException ? "decrypt: " : "decompress: ") + e.getMessage());
+                problems.add((e instanceof DecryptionException ? "decrypt " : "decompress ") + key + ": " + e.getMessage());
             }
             while (stored.read(buffer) >= 0) {
                 // the rest of the stored bytes, for the size and hash
