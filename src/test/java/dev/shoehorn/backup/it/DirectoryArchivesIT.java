@@ -107,6 +107,37 @@ class DirectoryArchivesIT {
     }
 
     @Test
+    void fetchGivesABackupByHandWhatPgRestoreNeeds(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // Given the archive fetched by the CLI (checked, decrypted, decompressed) into a folder
+        Map<String, String> settings = new HashMap<>(CliRun.settings(WorkerStack.bootstrapServers(),
+                WorkerStack.s3().endpoint(), WorkerStack.BUCKET, WorkerStack.PREFIX, WorkerStack.ACCESS_KEY,
+                WorkerStack.S3_SECRET));
+        settings.put("backup.encryption.keyset", WorkerStack.KEYSET);
+        java.nio.file.Path folder = dir.resolve("archive");
+        CliRun fetched = CliRun.of(settings, "fetch", archiveKey, folder.toString());
+        assertThat(fetched.exit()).as(fetched.toString()).isEqualTo(ExitCode.OK);
+        String scratch = WorkerStack.RESTORE_DB + "_byhand";
+        DemoDatabase.drop(WorkerStack.postgres(), scratch);
+        DemoDatabase.ensureEmpty(WorkerStack.postgres(), scratch);
+        try {
+            // When it is restored by hand, as docs/restore.md shows
+            Process p = new ProcessBuilder("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--jobs=2",
+                    "--host=" + WorkerStack.postgres().host(), "--port=" + WorkerStack.postgres().port(),
+                    "--username=" + WorkerStack.postgres().user(), "--dbname=" + scratch, folder.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            // Then it holds exactly the source's tables and rows
+            assertThat(p.waitFor()).as(out).isZero();
+            assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), scratch))
+                    .isEqualTo(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.SOURCE_DB));
+        } finally {
+            DemoDatabase.drop(WorkerStack.postgres(), scratch);
+        }
+    }
+
+    @Test
     void aDirectoryArchiveMissingAFileIsRefusedAsCorruptBeforeTheTargetIsTouched() throws Exception {
         // Given a copy of the archive without one of its data files
         String copy = archiveKey.replaceFirst("_\\d{8}_\\d{6}\\.dir$", "_20000101_000021.dir");

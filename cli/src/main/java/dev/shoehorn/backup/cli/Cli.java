@@ -31,7 +31,8 @@ import picocli.CommandLine.ScopeType;
                 ScheduleCommand.class,
                 PruneCommand.class,
                 DrillCommand.class,
-                KeysCommand.class },
+                KeysCommand.class,
+                FetchCommand.class },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done: the job completed, the archive checks out",

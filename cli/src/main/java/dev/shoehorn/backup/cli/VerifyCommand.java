@@ -2,9 +2,7 @@ package dev.shoehorn.backup.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.jline.utils.AttributedString;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.shoehorn.backup.codec.ArchiveCodec;
-import dev.shoehorn.backup.codec.DecryptionException;
-import dev.shoehorn.backup.codec.Keyring;
-import dev.shoehorn.backup.storage.ArchiveChecks;
-import dev.shoehorn.backup.storage.HashingInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
@@ -33,8 +22,6 @@ import picocli.CommandLine.Parameters;
         description = { "Download an archive, check its size and sha256 against its manifest, and read it with pg_restore --list.",
                 "Touches no database. Exit 0 when every check passes, 1 when one fails." })
 final class VerifyCommand implements Callable<Integer> {
-
-    private static final int BUFFER = 1 << 16;
 
     @ParentCommand
     Cli cli;
@@ -55,7 +42,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         Result result;
         try (ArchiveBrowser store = new ArchiveBrowser(cli.settings().storage(), cli.mapper())) {
-            ArchiveBrowser.Archive archive = resolve(store);
+            ArchiveBrowser.Archive archive = ArchiveDownload.resolve(store, what);
             result = check(store, archive);
         } finally {
             cli.console().live(List.of());
@@ -64,14 +51,6 @@ final class VerifyCommand implements Callable<Integer> {
         return result.ok() ? ExitCode.OK : ExitCode.FAILED;
     }
 
-    private ArchiveBrowser.Archive resolve(ArchiveBrowser store) {
-        if (what.endsWith(":latest")) {
-            String target = what.substring(0, what.length() - ":latest".length());
-            return store.latest(target).orElseThrow(() -> new CliException(ExitCode.FAILED,
-                    "no complete archive of " + target));
-        }
-        return store.archive(what).orElseThrow(() -> new CliException(ExitCode.FAILED, "no archive " + what));
-    }
 
     private Result check(ArchiveBrowser store, ArchiveBrowser.Archive archive) {
         List<String> problems = new ArrayList<>();
@@ -83,8 +62,7 @@ final class VerifyCommand implements Callable<Integer> {
             work = Files.createTempDirectory("backup-worker-verify-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path local = work.resolve(archive.isDirectory() ? "archive" : "archive.dump");
-            Download download = archive.isDirectory() ? downloadDirectory(store, archive, local, problems)
-                    : download(store, archive, archive.key(), local, problems);
+            ArchiveDownload.Download download = new ArchiveDownload(cli, store).fetch(archive, local, problems);
             if (archive.manifestBytes() >= 0 && download.bytes() != archive.manifestBytes()) {
                 problems.add("size: " + download.bytes() + " bytes downloaded, the manifest says " + archive.manifestBytes());
             }
@@ -98,99 +76,8 @@ final class VerifyCommand implements Callable<Integer> {
             throw new CliException(ExitCode.FAILED, "could not download " + archive.key() + ": " + e.getMessage(), e);
         } finally {
             if (work != null) {
-                deleteTree(work);
+                ArchiveDownload.deleteTree(work, cli.console());
             }
-        }
-    }
-
-    private void deleteTree(Path work) {
-        try (var paths = Files.walk(work)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            cli.console().error("could not delete " + work + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * Every file of a directory archive, each checked against its line in the manifest and decoded
-     * under pg_dump's name into {@code dir}; the totals are the archive's size and the digest of
-     * its files' list, as the manifest records them.
-     */
-    private Download downloadDirectory(ArchiveBrowser store, ArchiveBrowser.Archive archive, Path dir,
-            List<String> problems) throws IOException {
-        Files.createDirectory(dir);
-        long bytes = 0;
-        boolean decoded = true;
-        Map<String, String> digests = new LinkedHashMap<>();
-        for (JsonNode file : archive.files()) {
-            String name = file.path("name").asText();
-            String object = file.path("object").asText();
-            if (!name.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9]+)*") || object.contains("/")) {
-                problems.add("files: the manifest names " + name + ", which pg_dump cannot have written");
-                decoded = false;
-                continue;
-            }
-            Download one = download(store, archive, archive.key() + "/" + object, dir.resolve(name), problems);
-            if (one.bytes() != file.path("bytes").asLong(-1) || !one.sha256().equals(file.path("sha256").asText())) {
-                problems.add("file " + object + ": " + one.bytes() + " bytes, sha256 " + one.sha256()
-                        + " downloaded; the manifest says " + file.path("bytes").asLong(-1) + " bytes, sha256 "
-                        + file.path("sha256").asText());
-            }
-            bytes += one.bytes();
-            digests.put(object, one.sha256());
-            decoded &= one.decoded();
-        }
-        return new Download(bytes, ArchiveChecks.filesDigest(digests), decoded);
-    }
-
-    /** @param decoded whether pg_dump's bytes could be recovered (decrypted, decompressed) into the file */
-    private record Download(long bytes, String sha256, boolean decoded) {
-    }
-
-    /**
-     * Downloads the archive, hashing the stored bytes, and writes pg_dump's bytes (decrypted with
-     * the configured keyset, decompressed) to {@code file}; a failure to decode is a problem, and
-     * the stored bytes are still hashed to the end.
-     */
-    private Download download(ArchiveBrowser store, ArchiveBrowser.Archive archive, String key, Path file,
-            List<String> problems) throws IOException {
-        long shownAt = 0;
-        byte[] buffer = new byte[BUFFER];
-        boolean decoded = true;
-        Optional<Keyring> keyring = cli.settings().keyset().map(Keyring::parse);
-        try (HashingInput stored = new HashingInput(store.open(key));
-                OutputStream out = Files.newOutputStream(file)) {
-            // the decoder is closed (freeing zstd's native memory) only after the rest is hashed, as closing it closes the download
-            InputStream in = null;
-            try {
-                in = ArchiveCodec.decoder(stored, archive.compression(), archive.encryption(), keyring,
-                        store.keys().objectName(key));
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    out.write(buffer, 0, n);
-                    if (System.nanoTime() - shownAt > 250_000_000L) {
-                        shownAt = System.nanoTime();
-                        cli.console().live(List.of(new AttributedString("downloading " + key + "  "
-                                + Units.bytes(stored.bytes())
-                                + (archive.bytes() > 0 ? " / " + Units.bytes(archive.bytes()) : ""))));
-                    }
-                }
-            } catch (IOException e) {
-                if (stored.failed()) {
-                    throw e;
-                }
-                decoded = false;
-                problems.add((e instanceof DecryptionException ? "decrypt " : "decompress ") + key + ": " + e.getMessage());
-            }
-            while (stored.read(buffer) >= 0) {
-                // the rest of the stored bytes, for the size and hash
-            }
-            String sha256 = stored.sha256();
-            if (in != null) {
-                in.close();
-            }
-            return new Download(stored.bytes(), sha256, decoded);
         }
     }
 
