@@ -48,19 +48,15 @@ final class DirectoryDump {
     private final Optional<Keyring> keys;
     private final int workers;
     private final Cancellation cancellation;
-    private final Progress progress;
+    private final ProgressTicker progress;
     private final List<ArchiveFile> files = new ArrayList<>();
     private final Set<String> uploaded = new HashSet<>();
     private long storedBytes;
+    private long dumpBytes;
     private long peakLocalBytes;
 
-    /** Told the stored bytes so far after each file. */
-    interface Progress {
-        void stored(long bytes);
-    }
-
     DirectoryDump(ArchiveStore store, String archiveKey, Compression compression, Optional<Keyring> keys, int workers,
-            Cancellation cancellation, Progress progress) {
+            Cancellation cancellation, ProgressTicker progress) {
         this.store = store;
         this.archiveKey = archiveKey;
         this.compression = compression;
@@ -105,6 +101,11 @@ final class DirectoryDump {
         return storedBytes;
     }
 
+    /** The size of pg_dump's files, before encoding. */
+    long dumpBytes() {
+        return dumpBytes;
+    }
+
     /** The most bytes pg_dump's files held on local disk at once, as sampled between uploads. */
     long peakLocalBytes() {
         return peakLocalBytes;
@@ -133,7 +134,8 @@ final class DirectoryDump {
             ArchiveRef stored = upload.complete(BackupOptions.DIRECTORY);
             Files.delete(file);
             storedBytes += stored.bytes();
-            progress.stored(storedBytes);
+            dumpBytes += size;
+            progress.done(dumpBytes);
             return new ArchiveFile(name, object, stored.bytes(), stored.sha256());
         } catch (IOException e) {
             cancellation.check();

@@ -110,7 +110,7 @@ public class DumpStreamer {
                     events.jobId(), format, dumped.archive().bytes(), dumped.archive().sha256(), tools.version(),
                     facts.version(), facts.databaseBytes(), startedAt, Instant.now(), facts.rlsTables(),
                     command.requestedBy(), command.reason(), rowCounts, compression,
-                    keyring.map(Keyring::primary).orElse(null), dumped.files());
+                    keyring.map(Keyring::primary).orElse(null), dumped.files(), dumped.dumpBytes());
             job.lock().ensureHeld();
             commit(manifest);
             job.crashPoint(Faults.AFTER_MANIFEST);
@@ -122,8 +122,11 @@ public class DumpStreamer {
     private record Encoding(Compression compression, Optional<Keyring> keys, int workers) {
     }
 
-    /** What a dump stored: the archive, and a directory archive's files (null for the custom format). */
-    private record Dumped(ArchiveRef archive, List<ArchiveFile> files) {
+    /**
+     * What a dump stored: the archive, a directory archive's files (null for the custom format), and
+     * the size of pg_dump's output before encoding.
+     */
+    private record Dumped(ArchiveRef archive, List<ArchiveFile> files, long dumpBytes) {
     }
 
     /** The custom format: pg_dump's stdout, encoded, straight into one multipart upload. */
@@ -136,15 +139,17 @@ public class DumpStreamer {
             job.events().emit(new BackupEvents.Started(0, estimate, 0));
             OutputStream encoder = ArchiveCodec.encoder(new KeepOpen(upload), encoding.compression(), encoding.keys(),
                     store.keys().objectName(key), encoding.workers());
+            long dumpBytes;
             try {
-                stream(pgDump.stdout(), encoder, upload, job.events(), estimate, cancellation, firstBytes);
+                dumpBytes = stream(pgDump.stdout(), encoder, upload,
+                        new ProgressTicker(job.events(), estimate, progressConfig.interval()), cancellation, firstBytes);
                 finish(pgDump, cancellation);
             } catch (RuntimeException e) {
                 closeAfterFailure(encoder);
                 throw e;
             }
             close(encoder, upload);
-            return new Dumped(upload.complete(FORMAT), null);
+            return new Dumped(upload.complete(FORMAT), null, dumpBytes);
         } catch (IOException e) {
             throw pgDumpFailed(cancellation, e);
         }
@@ -164,17 +169,8 @@ public class DumpStreamer {
         try {
             work = WorkDirs.create(workDir, "dump");
             Path dir = work.resolve("dump");
-            long intervalNanos = progressConfig.interval().toNanos();
-            long[] lastEvent = { System.nanoTime() };
             DirectoryDump upload = new DirectoryDump(store, key, encoding.compression(), encoding.keys(),
-                    encoding.workers(), cancellation, done -> {
-                        long now = System.nanoTime();
-                        if (now - lastEvent[0] >= intervalNanos) {
-                            lastEvent[0] = now;
-                            long total = Math.max(estimate, done);
-                            events.emit(new BackupEvents.Progress(done, total, SizeEstimate.percent(done, total)));
-                        }
-                    });
+                    encoding.workers(), cancellation, new ProgressTicker(events, estimate, progressConfig.interval()));
             List<ArchiveFile> files;
             try (ToolProcess pgDump = ToolProcess.start(directoryCommand(tools, encoding.compression(), jobs, snapshot,
                     dir), job.target(), cancellation, ToolProcess.Stdout.DISCARD)) {
@@ -188,7 +184,7 @@ public class DumpStreamer {
                     events.jobId(), job.target().name(), files.size(), upload.storedBytes(), jobs, upload.peakLocalBytes());
             stored = true;
             return new Dumped(new ArchiveRef(key, upload.storedBytes(), Manifest.filesDigest(files),
-                    BackupOptions.DIRECTORY), files);
+                    BackupOptions.DIRECTORY), files, upload.dumpBytes());
         } catch (IOException e) {
             throw pgDumpFailed(cancellation, e);
         } finally {
@@ -269,15 +265,15 @@ public class DumpStreamer {
     }
 
     /**
-     * Copies pg_dump's output into the upload, emitting a progress event at most once per interval;
+     * Copies pg_dump's output into the encoder (and so the upload), telling {@code progress} the bytes
+     * so far, and returns how many there were;
      * {@code firstBytes} runs when the first bytes arrive (pg_dump holds its snapshot and locks by then).
      */
-    private void stream(InputStream dump, OutputStream encoder, StreamingUpload upload, JobEvents events, long estimate,
+    private static long stream(InputStream dump, OutputStream encoder, StreamingUpload upload, ProgressTicker progress,
             Cancellation cancellation, Runnable firstBytes) {
         boolean first = true;
         byte[] chunk = new byte[READ_CHUNK];
-        long intervalNanos = progressConfig.interval().toNanos();
-        long lastEvent = System.nanoTime();
+        long done = 0;
         while (true) {
             int n;
             try {
@@ -288,7 +284,7 @@ public class DumpStreamer {
                         "reading pg_dump's output: " + e.getMessage()), e);
             }
             if (n < 0) {
-                return;
+                return done;
             }
             if (first) {
                 first = false;
@@ -301,13 +297,8 @@ public class DumpStreamer {
                 throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
                         "uploading " + upload.key() + ": " + e.getMessage()), e);
             }
-            long now = System.nanoTime();
-            if (now - lastEvent >= intervalNanos) {
-                lastEvent = now;
-                long done = upload.bytes();
-                long total = Math.max(estimate, done);
-                events.emit(new BackupEvents.Progress(done, total, SizeEstimate.percent(done, total)));
-            }
+            done += n;
+            progress.done(done);
         }
     }
 

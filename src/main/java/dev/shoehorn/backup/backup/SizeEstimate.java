@@ -5,22 +5,23 @@ import java.util.Optional;
 import dev.shoehorn.backup.storage.Manifest;
 
 /**
- * Expected archive size, for {@code bytesTotal} and percent. The last archive of the target,
- * scaled by how much the database grew since, is a good guess; without one, the database size
- * over a typical compression ratio of pg_dump's custom format is.
+ * Expected size of pg_dump's output, for {@code bytesTotal} and percent while a backup runs (the
+ * worker's compression and encryption come after it, and zstd's threads emit in bursts). The last
+ * archive's {@code dumpBytes}, scaled by how much the database grew since, is a good guess; without
+ * one, a share of the database's size (its indexes are not dumped, only their definitions) is.
  */
 final class SizeEstimate {
 
-    /** pg_dump -Fc of mixed text and jsonb data compresses about 3–5:1. */
-    static final int TYPICAL_RATIO = 4;
+    /** pg_dump's uncompressed output of a database: its tables' data, about this share of its size. */
+    static final double TYPICAL_SHARE = 0.7;
 
     private SizeEstimate() {
     }
 
     static long of(long databaseBytes, Optional<Manifest> previous) {
-        return previous.filter(m -> m.databaseBytes() > 0 && m.bytes() > 0)
-                .map(m -> Math.max(1, (long) (m.bytes() * ((double) databaseBytes / m.databaseBytes()))))
-                .orElse(Math.max(1, databaseBytes / TYPICAL_RATIO));
+        return previous.filter(m -> m.databaseBytes() > 0 && m.dumpBytes() != null && m.dumpBytes() > 0)
+                .map(m -> Math.max(1, (long) (m.dumpBytes() * ((double) databaseBytes / m.databaseBytes()))))
+                .orElse(Math.max(1, (long) (databaseBytes * TYPICAL_SHARE)));
     }
 
     /** Percent done while running: capped at 99 until the archive is complete. */

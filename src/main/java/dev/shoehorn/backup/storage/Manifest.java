@@ -16,7 +16,8 @@ import dev.shoehorn.backup.codec.Encryption;
  * before it was recorded: pg_dump's own), {@code encryption} with which key they were encrypted
  * (null: not encrypted). {@code files} lists a directory archive's files (null for the custom
  * format); its {@code bytes} are then their sum and {@code sha256} that of their list
- * ({@link #filesDigest}).
+ * ({@link #filesDigest}). {@code dumpBytes} is the size of pg_dump's output before the worker
+ * compressed or encrypted it (null where not recorded): the next backup's progress estimate.
  */
 public record Manifest(
         int manifestVersion,
@@ -38,7 +39,8 @@ public record Manifest(
         Map<String, Long> rowCounts,
         Compression compression,
         Encryption encryption,
-        List<ArchiveFile> files) {
+        List<ArchiveFile> files,
+        Long dumpBytes) {
 
     /** A manifest without row counts: the archive's dump was not counted (or was made before they were). */
     public Manifest(int manifestVersion, String archiveKey, String target, String commandId, String jobId,
@@ -46,7 +48,7 @@ public record Manifest(
             Instant startedAt, Instant completedAt, List<String> rlsTables, String requestedBy, String reason) {
         this(manifestVersion, archiveKey, target, commandId, jobId, format, bytes, sha256, pgDumpVersion,
                 serverVersion, databaseBytes, startedAt, completedAt, rlsTables, requestedBy, reason, null,
-                Compression.parse("native"), null, null);
+                Compression.parse("native"), null, null, null);
     }
 
     public static final int VERSION = 1;

@@ -8,21 +8,26 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.shoehorn.backup.codec.Compression;
 import dev.shoehorn.backup.storage.Manifest;
 
 class SizeEstimateTest {
 
     @Test
-    void withoutAnEarlierArchiveTheTypicalCompressionRatioIsAssumed() {
-        assertThat(SizeEstimate.of(4_000_000, Optional.empty())).isEqualTo(1_000_000);
+    void withoutAnEarlierDumpSizeTheTablesShareOfTheDatabaseIsAssumed() {
+        Manifest old = new Manifest(1, "k", "t", "c", "j", "custom", 300, "s", "15", "15", 1_000,
+                Instant.EPOCH, Instant.EPOCH, List.of(), "x", null);
+
+        assertThat(SizeEstimate.of(4_000_000, Optional.empty())).isEqualTo(2_800_000);
+        assertThat(SizeEstimate.of(4_000_000, Optional.of(old))).isEqualTo(2_800_000);
     }
 
     @Test
-    void anEarlierArchiveIsScaledByTheDatabaseGrowth() {
+    void anEarlierDumpSizeIsScaledByTheDatabaseGrowth() {
         Manifest previous = new Manifest(1, "k", "t", "c", "j", "custom", 300, "s", "15", "15", 1_000,
-                Instant.EPOCH, Instant.EPOCH, List.of(), "x", null);
+                Instant.EPOCH, Instant.EPOCH, List.of(), "x", null, null, Compression.ZSTD, null, null, 900L);
 
-        assertThat(SizeEstimate.of(2_000, Optional.of(previous))).isEqualTo(600);
+        assertThat(SizeEstimate.of(2_000, Optional.of(previous))).isEqualTo(1_800);
     }
 
     @Test

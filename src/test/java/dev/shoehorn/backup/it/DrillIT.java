@@ -294,7 +294,7 @@ class DrillIT {
                 original.format(), original.bytes(), original.sha256(), original.pgDumpVersion(),
                 original.serverVersion(), original.databaseBytes(), original.startedAt(), original.completedAt(),
                 original.rlsTables(), original.requestedBy(), original.reason(), rowCounts, original.compression(),
-                original.encryption(), original.files()));
+                original.encryption(), original.files(), original.dumpBytes()));
         made.add(ArchiveKeys.manifestOf(key));
         return key;
     }

@@ -71,7 +71,7 @@ class ArchiveChecksTest {
                 "15.2", 1, java.time.Instant.EPOCH, java.time.Instant.EPOCH, List.of(), "x", null, null,
                 dev.shoehorn.backup.codec.Compression.ZSTD, null,
                 List.of(new ArchiveFile("toc.dat", "toc.dat.zst", 100, "a"), new ArchiveFile("3012.dat", "3012.dat.zst",
-                        5000, "b")));
+                        5000, "b")), 20_000L);
         ObjectMapper json = new ObjectMapper().findAndRegisterModules();
 
         assertThat(ArchiveChecks.ManifestFacts.of(json.readTree(json.writeValueAsBytes(manifest))))
