@@ -302,9 +302,18 @@ public class DumpStreamer {
         }
     }
 
-    /** Removes what killed workers on this host left in the working directory. */
+    /**
+     * Removes what killed workers on this host left in the working directory, and warms what the
+     * first backup would otherwise pay for: zstd's native library and the encrypter's classes.
+     */
     void onStart(@Observes StartupEvent start) {
         WorkDirs.sweep(workDir);
+        try (OutputStream warm = ArchiveCodec.encoder(OutputStream.nullOutputStream(), Compression.ZSTD,
+                keys.keyring(), "warm-up", 1)) {
+            warm.write(new byte[64 * 1024]);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.warnf("stage=warm-up msg=\"%s\"", e.getMessage());
+        }
     }
 
     /**
