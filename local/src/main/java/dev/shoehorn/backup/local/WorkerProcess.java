@@ -33,6 +33,17 @@ final class WorkerProcess {
     }
 
     /**
+     * The worker's memory settings, as {@code ./backup-worker serve} gives them (docs/performance.md,
+     * "Memory budget"): a serial collector that returns what it does not use, a heap for two jobs'
+     * part buffers; {@code BW_WORKER_JAVA_OPTS} comes after and wins.
+     */
+    static final List<String> MEMORY_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx192m",
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30");
+    /** glibc's arenas bounded, and large blocks given back, for zstd's threads; set variables win. */
+    static final java.util.Map<String, String> MALLOC = java.util.Map.of("MALLOC_ARENA_MAX", "2",
+            "MALLOC_MMAP_THRESHOLD_", "262144", "MALLOC_TRIM_THRESHOLD_", "1048576");
+
+    /**
      * @param backfillApi where the backfill reaction finds the search API (the stand-in)
      * @param cacheReachable whether the cache-flush reaction can work (Redis answers)
      * @param signing the key pair the worker signs its events with and trusts (its reactions require signed events)
@@ -41,8 +52,9 @@ final class WorkerProcess {
             boolean cacheReachable, LocalSigningKey signing) throws IOException {
         checkJar(settings.workerJar());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> argv = new ArrayList<>(List.of(
-                java,
+        List<String> argv = new ArrayList<>(List.of(java));
+        argv.addAll(MEMORY_OPTIONS);
+        argv.addAll(List.of(
                 "-Dquarkus.profile=local",
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
                 "-Dbackup.storage.endpoint=" + s3Endpoint,
@@ -62,6 +74,7 @@ final class WorkerProcess {
         argv.add("-jar");
         argv.add(settings.workerJar().toString());
         ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
+        MALLOC.forEach(builder.environment()::putIfAbsent);
         builder.environment().put("BACKUP_STORAGE_ACCESS_KEY_ID", settings.accessKey());
         builder.environment().put("BACKUP_STORAGE_SECRET_ACCESS_KEY", settings.secretKey());
         builder.environment().put("BACKUP_REACTIONS_BACKFILL_TOKEN", settings.backfillToken());
