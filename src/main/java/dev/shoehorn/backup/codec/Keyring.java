@@ -119,7 +119,7 @@ public final class Keyring {
      * missing segment and a cut-short end all surface as {@link DecryptionException} on read.
      */
     public InputStream decrypting(InputStream stored, String objectName) {
-        Source source = new Source(stored);
+        SourceInput source = stored instanceof SourceInput watched ? watched : new SourceInput(stored);
         InputStream plain;
         try {
             plain = aead.newDecryptingStream(source, associatedData(objectName));
@@ -139,7 +139,7 @@ public final class Keyring {
                 try {
                     return super.read(b, off, len);
                 } catch (IOException e) {
-                    throw source.failed ? e : new DecryptionException(decryptMessage(e), e);
+                    throw source.failed() ? e : new DecryptionException(decryptMessage(e), e);
                 }
             }
         };
@@ -166,35 +166,5 @@ public final class Keyring {
     @Override
     public String toString() {
         return "Keyring[primary=" + primaryKeyId + ", keys=" + keyIds + "]";
-    }
-
-    /** The stored bytes, noting whether reading them failed (storage's fault, not the decryption's). */
-    private static final class Source extends java.io.FilterInputStream {
-
-        private volatile boolean failed;
-
-        Source(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
     }
 }

@@ -1,20 +1,19 @@
 package dev.shoehorn.backup.storage;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 
+import dev.shoehorn.backup.codec.SourceInput;
+
 /**
  * An archive's stored bytes as they are read: counted and hashed, to be checked against the
- * manifest, and noting whether reading them failed, so that a decoder's failure on top can be told
- * from the store's.
+ * manifest, and (as every {@link SourceInput}) noting whether reading them failed.
  */
-public final class HashingInput extends FilterInputStream {
+public final class HashingInput extends SourceInput {
 
     private final MessageDigest sha256 = Sha256.digest();
     private long bytes;
-    private volatile boolean failed;
     private String hex;
 
     public HashingInput(InputStream stored) {
@@ -22,24 +21,11 @@ public final class HashingInput extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (hex != null) {
             throw new IOException("read after the hash was taken");
         }
-        int n;
-        try {
-            n = super.read(b, off, len);
-        } catch (IOException | RuntimeException e) {
-            failed = true;
-            throw e;
-        }
+        int n = super.read(b, off, len);
         if (n > 0) {
             sha256.update(b, off, n);
             bytes += n;
@@ -72,7 +58,4 @@ public final class HashingInput extends FilterInputStream {
         return hex;
     }
 
-    public boolean failed() {
-        return failed;
-    }
 }

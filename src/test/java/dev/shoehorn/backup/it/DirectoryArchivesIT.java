@@ -36,6 +36,7 @@ class DirectoryArchivesIT {
     private static S3Client s3;
     private static String archiveKey;
     private static JsonNode manifest;
+    private static TargetFolder folder;
 
     @BeforeAll
     static void dumpTheSealedTargetInTheDirectoryFormat() throws Exception {
@@ -45,19 +46,15 @@ class DirectoryArchivesIT {
         DemoDatabase.drop(WorkerStack.postgres(), WorkerStack.RESTORE_DB);
         DemoDatabase.ensureEmpty(WorkerStack.postgres(), WorkerStack.RESTORE_DB);
         String commandId = Commands.newCommandId();
-        commands.send("backup.commands", WorkerStack.SEALED, "{\"commandId\":\"" + commandId + "\",\"target\":\""
+        folder = new TargetFolder(s3, WorkerStack.SEALED);
+        archiveKey = folder.backUp(commands, events, commandId, "{\"commandId\":\"" + commandId + "\",\"target\":\""
                 + WorkerStack.SEALED + "\",\"requestedBy\":\"it:tester\",\"options\":{\"format\":\"directory\",\"jobs\":2}}");
-        List<JsonNode> backup = events.awaitJobEnd(commandId);
-        assertThat(Events.types(backup)).last().isEqualTo("dev.shoehorn.backup.completed");
-        archiveKey = backup.get(backup.size() - 1).path("data").path("archive").path("key").asText();
-        manifest = JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET)
-                .key(archiveKey + ".manifest.json")).asByteArray());
+        manifest = folder.manifest(archiveKey);
     }
 
     @AfterAll
     static void disconnect() throws InterruptedException {
-        s3.listObjectsV2Paginator(b -> b.bucket(WorkerStack.BUCKET).prefix(WorkerStack.PREFIX + "/" + WorkerStack.SEALED + "/"))
-                .contents().forEach(o -> s3.deleteObject(b -> b.bucket(WorkerStack.BUCKET).key(o.key())));
+        folder.empty();
         events.close();
         commands.close();
         s3.close();

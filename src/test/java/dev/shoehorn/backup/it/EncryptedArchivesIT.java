@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.codec.Keyring;
 import dev.shoehorn.backup.local.DemoDatabase;
@@ -28,12 +27,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 @QuarkusTestResource(WorkerStack.class)
 class EncryptedArchivesIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static Events events;
     private static Commands commands;
     private static S3Client s3;
     private static String archiveKey;
     private static JsonNode manifest;
+    private static TargetFolder folder;
     private static ArchiveCopies copies;
 
     @BeforeAll
@@ -44,19 +43,15 @@ class EncryptedArchivesIT {
         DemoDatabase.drop(WorkerStack.postgres(), WorkerStack.RESTORE_DB);
         DemoDatabase.ensureEmpty(WorkerStack.postgres(), WorkerStack.RESTORE_DB);
         String commandId = Commands.newCommandId();
-        commands.send("backup.commands", WorkerStack.SEALED, Commands.backup(commandId, WorkerStack.SEALED));
-        List<JsonNode> backup = events.awaitJobEnd(commandId);
-        assertThat(Events.types(backup)).last().isEqualTo("dev.shoehorn.backup.completed");
-        archiveKey = backup.get(backup.size() - 1).path("data").path("archive").path("key").asText();
-        manifest = JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(WorkerStack.BUCKET)
-                .key(archiveKey + ".manifest.json")).asByteArray());
+        folder = new TargetFolder(s3, WorkerStack.SEALED);
+        archiveKey = folder.backUp(commands, events, commandId, Commands.backup(commandId, WorkerStack.SEALED));
+        manifest = folder.manifest(archiveKey);
         copies = new ArchiveCopies(s3, archiveKey);
     }
 
     @AfterAll
     static void disconnect() throws InterruptedException {
-        s3.listObjectsV2Paginator(b -> b.bucket(WorkerStack.BUCKET).prefix(WorkerStack.PREFIX + "/" + WorkerStack.SEALED + "/"))
-                .contents().forEach(o -> s3.deleteObject(b -> b.bucket(WorkerStack.BUCKET).key(o.key())));
+        folder.empty();
         events.close();
         commands.close();
         s3.close();
@@ -98,7 +93,7 @@ class EncryptedArchivesIT {
         List<JsonNode> job = restore(Commands.newCommandId(), foreign, null);
 
         // Then the job fails with DECRYPT_FAILED naming the key, pg_restore never ran, the target is as it was
-        JsonNode failed = assertFailed(job, "DECRYPT_FAILED");
+        JsonNode failed = Events.assertRestoreFailed(job, "DECRYPT_FAILED");
         assertThat(failed.path("data").path("error").path("message").asText()).contains("key 7")
                 .doesNotContain(WorkerStack.KEYSET.substring(WorkerStack.KEYSET.indexOf("\"value\"")));
         assertThat(failed.path("data").path("targetChanged").asBoolean()).isFalse();
@@ -116,7 +111,7 @@ class EncryptedArchivesIT {
         List<JsonNode> job = restore(Commands.newCommandId(), moved, "single-transaction");
 
         // Then decryption refuses it (the name is bound into the encryption), and nothing changed
-        JsonNode failed = assertFailed(job, "DECRYPT_FAILED");
+        JsonNode failed = Events.assertRestoreFailed(job, "DECRYPT_FAILED");
         assertThat(failed.path("data").path("targetChanged").asBoolean()).isFalse();
         assertThat(Events.types(job)).doesNotContain("dev.shoehorn.restore.verified", "dev.shoehorn.restore.applied");
         assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB)).isEqualTo(before);
@@ -128,11 +123,4 @@ class EncryptedArchivesIT {
         return events.awaitJobEnd(commandId);
     }
 
-    private static JsonNode assertFailed(List<JsonNode> job, String code) {
-        JsonNode failed = job.get(job.size() - 1);
-        assertThat(failed.path("type").asText()).isEqualTo("dev.shoehorn.restore.failed");
-        assertThat(failed.path("data").path("error").path("code").asText()).isEqualTo(code);
-        assertThat(failed.path("data").path("error").path("retryable").asBoolean()).isFalse();
-        return failed;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.shoehorn.backup.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -59,6 +60,15 @@ public final class Events implements AutoCloseable {
     }
 
     public record ContractCheck(int events, List<String> violations) {
+    }
+
+    /** Asserts that a restore job ended failed with {@code code}, not retryable; returns that event. */
+    public static JsonNode assertRestoreFailed(List<JsonNode> job, String code) {
+        JsonNode failed = job.get(job.size() - 1);
+        assertThat(failed.path("type").asText()).isEqualTo("dev.shoehorn.restore.failed");
+        assertThat(failed.path("data").path("error").path("code").asText()).isEqualTo(code);
+        assertThat(failed.path("data").path("error").path("retryable").asBoolean()).isFalse();
+        return failed;
     }
 
     public static List<String> types(List<JsonNode> events) {

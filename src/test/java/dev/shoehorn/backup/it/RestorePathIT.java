@@ -109,7 +109,7 @@ class RestorePathIT {
         List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, tampered, null);
 
         // Then the restore fails as corrupt and the target is untouched, as the event says
-        JsonNode failed = assertFailed(job, "ARCHIVE_CORRUPT");
+        JsonNode failed = Events.assertRestoreFailed(job, "ARCHIVE_CORRUPT");
         assertThat(failed.path("data").path("targetChanged").isBoolean()).isTrue();
         assertThat(failed.path("data").path("targetChanged").asBoolean()).isFalse();
         assertThat(Events.types(job)).doesNotContain("dev.shoehorn.restore.verified", "dev.shoehorn.restore.applied");
@@ -125,7 +125,7 @@ class RestorePathIT {
 
         List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, truncated, null);
 
-        assertFailed(job, "ARCHIVE_CORRUPT");
+        Events.assertRestoreFailed(job, "ARCHIVE_CORRUPT");
         assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB)).isEqualTo(before);
     }
 
@@ -140,7 +140,7 @@ class RestorePathIT {
             List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, "latest", null);
 
             // Then the job fails with pg_restore's reason and the single transaction leaves the target unchanged
-            JsonNode failed = assertFailed(job, "PG_RESTORE_FAILED");
+            JsonNode failed = Events.assertRestoreFailed(job, "PG_RESTORE_FAILED");
             assertThat(failed.path("data").path("error").path("message").asText()).contains("depend");
             assertThat(DatabaseFingerprint.of(WorkerStack.postgres(), WorkerStack.RESTORE_DB)).isEqualTo(before);
         } finally {
@@ -226,7 +226,7 @@ class RestorePathIT {
         String failing = Commands.newCommandId();
         commands.send("restore.commands", WorkerStack.PROTECTED, Commands.restore(failing, WorkerStack.PROTECTED,
                 WorkerStack.SOURCE, "latest", WorkerStack.PROTECTED, true));
-        JsonNode failed = assertFailed(events.awaitJobEnd(failing), "MIGRATION_FAILED");
+        JsonNode failed = Events.assertRestoreFailed(events.awaitJobEnd(failing), "MIGRATION_FAILED");
         assertThat(failed.path("data").path("error").path("message").asText()).contains("exited with 3",
                 "migration 42 failed");
     }
@@ -242,7 +242,7 @@ class RestorePathIT {
         List<JsonNode> job = restore(Commands.newCommandId(), WorkerStack.RESTORE, key, null);
 
         // Then the check fails and names the table, and the event says that the archive stays applied
-        JsonNode failed = assertFailed(job, "RLS_MISSING");
+        JsonNode failed = Events.assertRestoreFailed(job, "RLS_MISSING");
         assertThat(failed.path("data").path("error").path("message").asText()).contains("public.schema_migrations");
         assertThat(failed.path("data").path("targetChanged").asBoolean()).isTrue();
         assertThat(failed.path("data").path("mode").asText()).isEqualTo("single-transaction");
@@ -305,13 +305,6 @@ class RestorePathIT {
         return events.awaitJobEnd(commandId);
     }
 
-    private static JsonNode assertFailed(List<JsonNode> job, String code) {
-        JsonNode failed = job.get(job.size() - 1);
-        assertThat(failed.path("type").asText()).isEqualTo("dev.shoehorn.restore.failed");
-        assertThat(failed.path("data").path("error").path("code").asText()).isEqualTo(code);
-        assertThat(failed.path("data").path("error").path("retryable").asBoolean()).isFalse();
-        return failed;
-    }
 
     private static void rejected(String record, String code) {
         JsonNode command = parse(record);
