@@ -142,10 +142,9 @@ public interface TargetsConfig {
         Dump dump();
 
         /**
-         * pg_restore's {@code --jobs} in swap mode: above 1, the archive is first downloaded, decoded,
-         * into {@code backup.restore.work-dir} (it needs as much disk as the uncompressed dump) and
-         * restored in parallel into the fresh database; 1 streams it with no local copy. Restores over
-         * the target in one transaction always use one job.
+         * pg_restore's {@code --jobs} for swap-mode restores of directory-format archives (decoded into
+         * {@code backup.restore.work-dir}, restored in parallel into the fresh database). Custom-format
+         * archives always stream with one job, and restores over the target in one transaction too.
          */
         @WithDefault("1")
         int restoreJobs();
