@@ -102,7 +102,7 @@ class SchemaExamplesTest {
                         c -> c.put("requestedBy", "x".repeat(201))),
                 mistake("backup command with a too long reason", "backup-command.schema.json",
                         c -> c.put("reason", "x".repeat(1001))),
-                mistake("backup command with parallel jobs", "backup-command.schema.json",
+                mistake("backup command with parallel jobs in the custom format", "backup-command.schema.json",
                         c -> ((ObjectNode) c.get("options")).put("jobs", 4)),
                 mistake("backup command with another format", "backup-command.schema.json",
                         c -> ((ObjectNode) c.get("options")).put("format", "plain")),
