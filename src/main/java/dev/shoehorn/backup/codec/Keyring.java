@@ -126,14 +126,7 @@ public final class Keyring {
         } catch (GeneralSecurityException | IOException e) {
             return failing(e);
         }
-        return new java.io.FilterInputStream(plain) {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new SourceInput(plain) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {
