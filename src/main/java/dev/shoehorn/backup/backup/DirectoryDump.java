@@ -71,12 +71,14 @@ final class DirectoryDump {
      * stored; returns them in name order. pg_dump's exit code is the caller's to check.
      */
     List<ArchiveFile> run(ToolProcess pgDump, Path dir) {
+        // the kernel names open files by their real paths: compare like with like
+        Path watched = realPath(dir);
         while (true) {
             cancellation.check();
             boolean exited = !pgDump.handle().isAlive();
-            List<Path> present = list(dir);
+            List<Path> present = list(watched);
             peakLocalBytes = Math.max(peakLocalBytes, sizeOf(present));
-            Optional<Set<Path>> open = exited ? Optional.of(Set.of()) : openFiles(pgDump.handle(), dir);
+            Optional<Set<Path>> open = exited ? Optional.of(Set.of()) : openFiles(pgDump.handle(), watched);
             boolean any = false;
             for (Path file : present) {
                 String name = file.getFileName().toString();
@@ -123,24 +125,42 @@ final class DirectoryDump {
         try (StreamingUpload upload = store.startUpload(key, size, cancellation)) {
             OutputStream encoder = ArchiveCodec.encoder(new KeepOpen(upload), compression, keys,
                     store.keys().objectName(key), workers);
+            long read = 0;
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] chunk = new byte[CHUNK];
                 for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
                     encoder.write(chunk, 0, n);
+                    read += n;
                 }
             } finally {
                 encoder.close();
             }
+            if (Files.size(file) != read) {
+                // a file still growing was taken for finished: its object would be cut short
+                throw new JobFailedException(Failure.retryable(ErrorCode.PG_DUMP_FAILED, file
+                        + " changed while it was uploaded (" + read + " bytes read, " + Files.size(file) + " now)"));
+            }
             ArchiveRef stored = upload.complete(BackupOptions.DIRECTORY);
             Files.delete(file);
             storedBytes += stored.bytes();
-            dumpBytes += size;
+            dumpBytes += read;
             progress.done(dumpBytes);
             return new ArchiveFile(name, object, stored.bytes(), stored.sha256());
         } catch (IOException e) {
             cancellation.check();
             throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
                     "uploading " + key + " from " + file + ": " + e.getMessage()), e);
+        }
+    }
+
+    /** {@code dir} (which pg_dump creates) under its parent's real path. */
+    private static Path realPath(Path dir) {
+        Path absolute = dir.toAbsolutePath();
+        try {
+            return absolute.getParent().toRealPath().resolve(absolute.getFileName());
+        } catch (IOException e) {
+            throw new JobFailedException(Failure.retryable(ErrorCode.PG_DUMP_FAILED,
+                    "resolving the dump's directory " + dir + ": " + e.getMessage()), e);
         }
     }
 
