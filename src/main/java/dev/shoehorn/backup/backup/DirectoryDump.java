@@ -15,13 +15,11 @@ import java.util.stream.Stream;
 
 import dev.shoehorn.backup.codec.ArchiveCodec;
 import dev.shoehorn.backup.codec.Compression;
-import dev.shoehorn.backup.codec.Encryption;
 import dev.shoehorn.backup.codec.Keyring;
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.job.Cancellation;
-import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.storage.ArchiveFile;
 import dev.shoehorn.backup.storage.ArchiveRef;
 import dev.shoehorn.backup.storage.ArchiveStore;
@@ -38,7 +36,6 @@ import dev.shoehorn.backup.target.ToolProcess;
  */
 final class DirectoryDump {
 
-    static final String TOC = "toc.dat";
     private static final long POLL_MILLIS = 100;
     private static final int CHUNK = 256 * 1024;
 
@@ -82,7 +79,7 @@ final class DirectoryDump {
             boolean any = false;
             for (Path file : present) {
                 String name = file.getFileName().toString();
-                boolean finished = open.isPresent() && !open.get().contains(file) && (exited || !name.equals(TOC));
+                boolean finished = open.isPresent() && !open.get().contains(file) && (exited || !name.equals(ArchiveFile.TOC));
                 if (finished && uploaded.add(name)) {
                     files.add(upload(file, name));
                     any = true;
@@ -115,7 +112,7 @@ final class DirectoryDump {
 
     /** The object's name in the archive's folder: pg_dump's name plus the encoding's suffix. */
     String objectName(String name) {
-        return name + compression.suffix() + (keys.isPresent() ? Encryption.SUFFIX : "");
+        return name + ArchiveCodec.suffix(compression, keys.isPresent());
     }
 
     private ArchiveFile upload(Path file, String name) {

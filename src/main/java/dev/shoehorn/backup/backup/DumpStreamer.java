@@ -16,7 +16,6 @@ import org.jboss.logging.Logger;
 
 import dev.shoehorn.backup.codec.ArchiveCodec;
 import dev.shoehorn.backup.codec.Compression;
-import dev.shoehorn.backup.codec.Encryption;
 import dev.shoehorn.backup.codec.Keyring;
 import dev.shoehorn.backup.codec.Keys;
 import dev.shoehorn.backup.command.CommandJob;
@@ -60,10 +59,12 @@ public class DumpStreamer {
     private final ProgressConfig progressConfig;
     private final Keys keys;
     private final Path workDir;
+    private final Optional<Path> configuredWorkDir;
 
     public DumpStreamer(ArchiveStore store, PgTools pgTools, ProgressConfig progressConfig, Keys keys,
             DumpConfig config) {
-        this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        this.configuredWorkDir = config.workDir();
+        this.workDir = configuredWorkDir.orElse(Path.of(System.getProperty("java.io.tmpdir")));
         this.store = store;
         this.keys = keys;
         this.pgTools = pgTools;
@@ -88,8 +89,7 @@ public class DumpStreamer {
         Optional<Keyring> keyring = keys.forNewArchive(target.encrypt());
         long estimate = SizeEstimate.of(facts.databaseBytes(), previous(target));
         String key = BackupOptions.DIRECTORY.equals(format) ? store.newDirectoryKey(target.name(), startedAt)
-                : store.newArchiveKey(target.name(), startedAt,
-                        compression.suffix() + (keyring.isPresent() ? Encryption.SUFFIX : ""));
+                : store.newArchiveKey(target.name(), startedAt, ArchiveCodec.suffix(compression, keyring.isPresent()));
         cancellation.check();
         job.archive(key);
         Encoding encoding = new Encoding(compression, keyring, target.compressionWorkers());
@@ -303,11 +303,12 @@ public class DumpStreamer {
     }
 
     /**
-     * Removes what killed workers on this host left in the working directory, and warms what the
+     * Removes what killed workers on this host left in a configured working directory (the
+     * temporary directory, the default, is swept by {@code PassFileSweeper}), and warms what the
      * first backup would otherwise pay for: zstd's native library and the encrypter's classes.
      */
     void onStart(@Observes StartupEvent start) {
-        WorkDirs.sweep(workDir);
+        configuredWorkDir.ifPresent(WorkDirs::sweep);
         try (OutputStream warm = ArchiveCodec.encoder(OutputStream.nullOutputStream(), Compression.ZSTD,
                 keys.keyring(), "warm-up", 1)) {
             warm.write(new byte[64 * 1024]);

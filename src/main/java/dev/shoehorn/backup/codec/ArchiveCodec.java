@@ -24,6 +24,14 @@ public final class ArchiveCodec {
     }
 
     /**
+     * What an archive object's name adds to pg_dump's for its encoding: {@code .zst} where the worker
+     * compresses, then {@code .enc} where it is encrypted.
+     */
+    public static String suffix(Compression compression, boolean encrypted) {
+        return compression.suffix() + (encrypted ? Encryption.SUFFIX : "");
+    }
+
+    /**
      * What pg_dump's bytes go into for {@code stored} to receive the object's bytes; closing it
      * finishes the zstd frame and the last encrypted segment (and closes {@code stored}).
      *

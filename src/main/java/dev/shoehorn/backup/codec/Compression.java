@@ -13,14 +13,17 @@ import java.util.List;
  */
 public record Compression(String algorithm, Integer level, boolean inWorker) {
 
+    /** What pg_dump can compress with; first, as the constants below are checked against it. */
+    private static final List<String> NATIVE_ALGORITHMS = List.of("gzip", "lz4", "zstd");
+
     public static final Compression NONE = new Compression("none", null, false);
+    /** pg_dump's own default: gzip at its default level; what manifests from before compression was recorded mean. */
+    public static final Compression NATIVE = new Compression("gzip", null, false);
     /** Level 3 is zstd's default; docs/performance.md has the measurements behind the choice. */
     public static final Compression ZSTD = new Compression("zstd", 3, true);
 
-    private static final List<String> NATIVE = List.of("gzip", "lz4", "zstd");
-
     public Compression {
-        if (!inWorker && !"none".equals(algorithm) && !NATIVE.contains(algorithm)) {
+        if (!inWorker && !"none".equals(algorithm) && !NATIVE_ALGORITHMS.contains(algorithm)) {
             throw new IllegalArgumentException("pg_dump cannot compress with " + algorithm);
         }
         if (inWorker && !"zstd".equals(algorithm)) {
@@ -53,12 +56,12 @@ public record Compression(String algorithm, Integer level, boolean inWorker) {
                     break;
                 case "native":
                     if (parts.length == 1) {
-                        return new Compression("gzip", null, false);
+                        return NATIVE;
                     }
                     if (parts.length == 2 && parts[1].matches("-?\\d+")) {
                         return new Compression("gzip", Integer.valueOf(parts[1]), false);
                     }
-                    if (parts.length <= 3 && NATIVE.contains(parts[1])) {
+                    if (parts.length <= 3 && NATIVE_ALGORITHMS.contains(parts[1])) {
                         return new Compression(parts[1], parts.length == 3 ? Integer.valueOf(parts[2]) : null, false);
                     }
                     break;

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeyStatus;
@@ -61,6 +64,24 @@ public final class Keyring {
             throw new IllegalArgumentException("not a keyset of streaming AEAD keys in Tink's JSON format ("
                     + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /**
+     * The configured keyset's JSON: the file {@code backup.encryption.keyset-file} names, which wins,
+     * else a non-blank {@code backup.encryption.keyset}; read the same by the worker and the CLI.
+     *
+     * @throws IllegalStateException when the file cannot be read; the message never quotes it
+     */
+    public static Optional<String> configuredJson(Optional<Path> keysetFile, Optional<String> keyset) {
+        if (keysetFile.isPresent()) {
+            try {
+                return Optional.of(Files.readString(keysetFile.get()));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read backup.encryption.keyset-file " + keysetFile.get() + ": "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        return keyset.filter(k -> !k.isBlank());
     }
 
     /** A new keyset of one AES256_GCM_HKDF_1MB key, in Tink's JSON format (local mode, tests, {@code keys new}). */

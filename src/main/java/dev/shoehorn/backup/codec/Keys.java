@@ -1,7 +1,5 @@
 package dev.shoehorn.backup.codec;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,17 +22,7 @@ public class Keys {
 
     @Inject
     public Keys(EncryptionConfig config) {
-        Optional<String> json;
-        if (config.keysetFile().isPresent()) {
-            try {
-                json = Optional.of(Files.readString(config.keysetFile().get()));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read backup.encryption.keyset-file "
-                        + config.keysetFile().get() + ": " + e.getClass().getSimpleName());
-            }
-        } else {
-            json = config.keyset().filter(k -> !k.isBlank());
-        }
+        Optional<String> json = Keyring.configuredJson(config.keysetFile(), config.keyset());
         json.ifPresent(k -> Redactor.registerSecret(k.strip()));
         try {
             this.keyring = json.map(Keyring::parse);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,19 +69,24 @@ public class ArchiveRestorer {
     private final ProgressConfig progressConfig;
     private final Keys keys;
     private final Path workDir;
+    private final Optional<Path> configuredWorkDir;
 
     public ArchiveRestorer(ArchiveStore store, PgTools pgTools, ProgressConfig progressConfig, Keys keys,
             RestoreConfig config) {
-        this.workDir = config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        this.configuredWorkDir = config.workDir();
+        this.workDir = configuredWorkDir.orElse(Path.of(System.getProperty("java.io.tmpdir")));
         this.store = store;
         this.keys = keys;
         this.pgTools = pgTools;
         this.progressConfig = progressConfig;
     }
 
-    /** Removes what killed workers on this host left in the working directory. */
+    /**
+     * Removes what killed workers on this host left in a configured working directory (the
+     * temporary directory, the default, is swept by {@code PassFileSweeper}).
+     */
     void onStart(@Observes StartupEvent start) {
-        WorkDirs.sweep(workDir);
+        configuredWorkDir.ifPresent(WorkDirs::sweep);
     }
 
     /**
@@ -278,8 +284,7 @@ public class ArchiveRestorer {
         try (HashingInput stored = new HashingInput(store.open(key))) {
             InputStream decoded = null;
             try {
-                decoded = ArchiveCodec.decoder(stored, manifest.compressionOrNative(), manifest.encryptionIfAny(),
-                        keys.keyring(), store.keys().objectName(key));
+                decoded = decoder(manifest, key, stored);
                 while (true) {
                     int n = readChunk(decoded, next, stored, key, cancellation);
                     if (n <= 0) {

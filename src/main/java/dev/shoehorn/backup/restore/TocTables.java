@@ -17,6 +17,7 @@ import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.job.Cancellation;
+import dev.shoehorn.backup.storage.ArchiveFile;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
 import dev.shoehorn.backup.target.PgTools;
@@ -50,11 +51,11 @@ final class TocTables {
         try {
             work = WorkDirs.create(Path.of(System.getProperty("java.io.tmpdir")), "restore");
             String tocKey = manifest.archiveKey() + "/" + manifest.files().stream()
-                    .filter(f -> f.name().equals("toc.dat")).findFirst()
+                    .filter(f -> f.name().equals(ArchiveFile.TOC)).findFirst()
                     .orElseThrow(() -> new JobFailedException(Failure.permanent(ErrorCode.ARCHIVE_CORRUPT,
                             manifest.archiveKey() + " lists no toc.dat"))).object();
             try (InputStream toc = restorer.decoder(manifest, tocKey, store.open(tocKey))) {
-                Files.copy(toc, work.resolve("toc.dat"));
+                Files.copy(toc, work.resolve(ArchiveFile.TOC));
             }
             return list(List.of(tools.tool("pg_restore").toString(), "--list", work.toString()), target, cancellation,
                     stdin -> closeQuietly(stdin));

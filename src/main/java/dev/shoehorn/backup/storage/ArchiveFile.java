@@ -9,4 +9,7 @@ package dev.shoehorn.backup.storage;
  * @param sha256 the object's SHA-256, hex
  */
 public record ArchiveFile(String name, String object, long bytes, String sha256) {
+
+    /** pg_dump's table of contents, the file it writes last. */
+    public static final String TOC = "toc.dat";
 }

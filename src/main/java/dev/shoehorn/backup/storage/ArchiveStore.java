@@ -92,7 +92,7 @@ public class ArchiveStore {
     private String newKey(java.util.function.Function<Instant, String> keyAt, Instant at) {
         Instant t = at;
         String key = keyAt.apply(t);
-        while (exists(key) || exists(ArchiveKeys.manifestOf(key)) || !keysUnder(key + "/").isEmpty()) {
+        while (archiveExists(key) || exists(ArchiveKeys.manifestOf(key))) {
             t = t.plusSeconds(1);
             key = keyAt.apply(t);
         }

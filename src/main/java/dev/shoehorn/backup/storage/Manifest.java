@@ -48,14 +48,14 @@ public record Manifest(
             Instant startedAt, Instant completedAt, List<String> rlsTables, String requestedBy, String reason) {
         this(manifestVersion, archiveKey, target, commandId, jobId, format, bytes, sha256, pgDumpVersion,
                 serverVersion, databaseBytes, startedAt, completedAt, rlsTables, requestedBy, reason, null,
-                Compression.parse("native"), null, null, null);
+                Compression.NATIVE, null, null, null);
     }
 
     public static final int VERSION = 1;
 
     /** How the stored bytes were compressed: pg_dump's own compression where the manifest does not say. */
     public Compression compressionOrNative() {
-        return compression == null ? Compression.parse("native") : compression;
+        return compression == null ? Compression.NATIVE : compression;
     }
 
     public Optional<Encryption> encryptionIfAny() {

@@ -64,7 +64,7 @@ final class ArchiveBrowser implements AutoCloseable, RetentionBucket {
         Compression compression() {
             JsonNode c = manifest == null ? null : manifest.get("compression");
             if (c == null || c.isNull()) {
-                return Compression.parse("native");
+                return Compression.NATIVE;
             }
             return new Compression(c.path("algorithm").asText(), c.hasNonNull("level") ? c.get("level").asInt() : null,
                     c.path("inWorker").asBoolean());

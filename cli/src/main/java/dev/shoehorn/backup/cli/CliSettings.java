@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.shoehorn.backup.codec.Keyring;
 import dev.shoehorn.backup.retention.RetentionRules;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -148,16 +149,8 @@ public record CliSettings(
     }
 
     private static Optional<String> keyset(SmallRyeConfig config) {
-        Optional<String> file = optional(config, "backup.encryption.keyset-file");
-        if (file.isPresent()) {
-            try {
-                return Optional.of(Files.readString(Path.of(file.get())));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read backup.encryption.keyset-file " + file.get() + ": "
-                        + e.getClass().getSimpleName());
-            }
-        }
-        return optional(config, "backup.encryption.keyset").filter(k -> !k.isBlank());
+        return Keyring.configuredJson(optional(config, "backup.encryption.keyset-file").map(Path::of),
+                optional(config, "backup.encryption.keyset"));
     }
 
     private static String value(SmallRyeConfig config, String key, String defaultValue) {
