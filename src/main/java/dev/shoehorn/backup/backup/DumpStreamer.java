@@ -53,6 +53,7 @@ public class DumpStreamer {
     static final List<String> PG_DUMP_FLAGS = List.of("--format=custom", "--no-owner", "--no-privileges",
             "--no-password");
     private static final int READ_CHUNK = 256 * 1024;
+    private static final long MIN_LOCAL_DISK_LIMIT = 64L * 1024 * 1024;
 
     private final ArchiveStore store;
     private final PgTools pgTools;
@@ -60,10 +61,12 @@ public class DumpStreamer {
     private final Keys keys;
     private final Path workDir;
     private final Optional<Path> configuredWorkDir;
+    private final long localDiskLimit;
 
     public DumpStreamer(ArchiveStore store, PgTools pgTools, ProgressConfig progressConfig, Keys keys,
             DumpConfig config) {
         this.configuredWorkDir = config.workDir();
+        this.localDiskLimit = config.localDiskLimit().asLongValue();
         this.workDir = configuredWorkDir.orElse(Path.of(System.getProperty("java.io.tmpdir")));
         this.store = store;
         this.keys = keys;
@@ -170,18 +173,20 @@ public class DumpStreamer {
             work = WorkDirs.create(workDir, "dump");
             Path dir = work.resolve("dump");
             DirectoryDump upload = new DirectoryDump(store, key, encoding.compression(), encoding.keys(),
-                    encoding.workers(), cancellation, new ProgressTicker(events, estimate, progressConfig.interval()));
+                    encoding.workers(), estimate, localDiskLimit, cancellation,
+                    new ProgressTicker(events, estimate, progressConfig.interval())::done, events.jobId());
             List<ArchiveFile> files;
             try (ToolProcess pgDump = ToolProcess.start(directoryCommand(tools, encoding.compression(), jobs, snapshot,
                     dir), job.target(), cancellation, ToolProcess.Stdout.DISCARD)) {
                 events.emit(new BackupEvents.Started(0, estimate, 0));
                 // pg_dump holds its snapshot once it has started its workers; counting may begin
                 firstBytes.run();
-                files = upload.run(pgDump, dir);
+                files = upload.run(pgDump.handle(), dir);
                 finish(pgDump, cancellation);
             }
-            LOG.infof("job=%s target=%s stage=directory-stored files=%d bytes=%d jobs=%d peakLocalBytes=%d",
-                    events.jobId(), job.target().name(), files.size(), upload.storedBytes(), jobs, upload.peakLocalBytes());
+            LOG.infof("job=%s target=%s stage=directory-stored files=%d bytes=%d jobs=%d peakLocalBytes=%d pauses=%d",
+                    events.jobId(), job.target().name(), files.size(), upload.storedBytes(), jobs, upload.peakLocalBytes(),
+                    upload.pauses());
             stored = true;
             return new Dumped(new ArchiveRef(key, upload.storedBytes(), Manifest.filesDigest(files),
                     BackupOptions.DIRECTORY), files, upload.dumpBytes());
@@ -241,6 +246,8 @@ public class DumpStreamer {
         var argv = new java.util.ArrayList<>(command(tools, compression, snapshot));
         argv.set(1, "--format=directory");
         argv.add("--jobs=" + jobs);
+        // the files live until stored, and syncing them would only cost the disk's time
+        argv.add("--no-sync");
         argv.add("--file=" + dir);
         return argv;
     }
@@ -308,6 +315,10 @@ public class DumpStreamer {
      * first backup would otherwise pay for: zstd's native library and the encrypter's classes.
      */
     void onStart(@Observes StartupEvent start) {
+        if (localDiskLimit < MIN_LOCAL_DISK_LIMIT) {
+            throw new IllegalArgumentException("backup.dump.local-disk-limit must be at least 64M: a directory dump"
+                    + " holds up to " + DirectoryDump.RELEASE_STEP / (1024 * 1024) + " MiB of each file it is reading");
+        }
         configuredWorkDir.ifPresent(WorkDirs::sweep);
         try (OutputStream warm = ArchiveCodec.encoder(OutputStream.nullOutputStream(), Compression.ZSTD,
                 keys.keyring(), "warm-up", 1)) {

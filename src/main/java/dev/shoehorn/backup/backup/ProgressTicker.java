@@ -21,7 +21,8 @@ final class ProgressTicker {
         this.intervalNanos = interval.toNanos();
     }
 
-    void done(long bytes) {
+    /** Called by the threads of a directory dump's uploads, each with the total so far. */
+    synchronized void done(long bytes) {
         long now = System.nanoTime();
         if (now - lastEvent >= intervalNanos) {
             lastEvent = now;

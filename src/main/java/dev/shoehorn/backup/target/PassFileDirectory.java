@@ -65,6 +65,7 @@ final class PassFileDirectory {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, "bw-*")) {
             for (Path dir : dirs) {
                 if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && isOwn(dir) && isAbandoned(dir, started)) {
+                    endToolsWorkingIn(dir);
                     try {
                         deleteTree(dir);
                         removed++;
@@ -75,6 +76,21 @@ final class PassFileDirectory {
             }
         }
         return removed;
+    }
+
+    /**
+     * A killed worker's pg_dump or pg_restore can live on, and a directory dump paused for local
+     * disk would hold its snapshot for good; it works for no one now. SIGKILL ends a stopped process too.
+     */
+    private static void endToolsWorkingIn(Path dir) {
+        String inside = dir + "/";
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments()
+                        .map(args -> java.util.Arrays.stream(args).anyMatch(arg -> arg.contains(inside))).orElse(false))
+                .forEach(p -> {
+                    LOG.infof("stage=work-dir-sweep dir=%s endedPid=%d", dir, p.pid());
+                    p.destroyForcibly();
+                });
     }
 
     private static boolean isAbandoned(Path dir, Instant started) throws IOException {

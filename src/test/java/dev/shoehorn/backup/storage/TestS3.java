@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * storage package: a client on it configured as the worker's, and {@link ArchiveStore}s over it.
  * {@link #close()} removes the bucket and stops the server.
  */
-final class TestS3 implements AutoCloseable {
+public final class TestS3 implements AutoCloseable {
 
     static final String PREFIX = "backups";
     private static final String ACCESS_KEY = "k";
@@ -43,7 +43,7 @@ final class TestS3 implements AutoCloseable {
     }
 
     /** A server whose store is wrapped by {@code decorator}, e.g. {@code StorageFaults::wrap}. */
-    static TestS3 start(UnaryOperator<BlobStore> decorator) {
+    public static TestS3 start(UnaryOperator<BlobStore> decorator) {
         return new TestS3(decorator);
     }
 
@@ -51,11 +51,11 @@ final class TestS3 implements AutoCloseable {
         return server;
     }
 
-    String bucket() {
+    public String bucket() {
         return bucket;
     }
 
-    S3Client client() {
+    public S3Client client() {
         return client;
     }
 
@@ -70,7 +70,7 @@ final class TestS3 implements AutoCloseable {
     }
 
     /** A store over {@code s3} on this bucket under {@link #PREFIX}, with the defaults and {@code keys}. */
-    ArchiveStore store(S3Client s3, Map<String, String> keys) {
+    public ArchiveStore store(S3Client s3, Map<String, String> keys) {
         Map<String, String> all = new HashMap<>(keys);
         all.put("backup.storage.bucket", bucket);
         all.put("backup.storage.prefix", PREFIX);
