@@ -75,7 +75,9 @@ final class DirectoryDump {
     private final Map<String, Follower> followers = new LinkedHashMap<>();
     private final AtomicLong dumpBytes = new AtomicLong();
     private final AtomicLong storedBytes = new AtomicLong();
-    private volatile boolean releasing = true;
+    private volatile boolean releasing = FALLOCATE.available();
+    /** Set once the dump has ended: a follower still running gives up. */
+    private volatile boolean stopped;
     private long peakLocalBytes;
     private int pauses;
 
@@ -168,8 +170,9 @@ final class DirectoryDump {
             Follower started = new Follower(file, name, look);
             started.future = uploads.submit(started::upload);
             followers.put(name, started);
-        } else if (follower.future.isDone()) {
-            // a follower deletes its file before it is done: this one was written anew
+        } else if (follower.future.isDone() && Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // listed before its follower deleted it, or made anew since: a follower is done only once
+            // it has deleted its file, so one there after that was written again
             follower.await();
             throw new JobFailedException(Failure.retryable(ErrorCode.PG_DUMP_FAILED,
                     "pg_dump wrote " + name + " again after it had finished it"));
@@ -196,8 +199,8 @@ final class DirectoryDump {
         }
         peakLocalBytes = Math.max(peakLocalBytes, onDisk);
         if (!releasing) {
-            throttle.disable("the dump's files cannot be given back as they are read: "
-                    + "local disk holds each whole until it is stored");
+            throttle.disable("the dump's files cannot be given back as they are read (fallocate --punch-hole):"
+                    + " local disk holds each whole until it is stored");
         }
         throttle.adjust(onDisk, unread);
     }
@@ -211,6 +214,7 @@ final class DirectoryDump {
         private final long firstLook;
         private volatile long read;
         private volatile long released;
+        private long nextRelease = RELEASE_STEP;
         private Future<ArchiveFile> future;
 
         Follower(Path file, String name, long firstLook) {
@@ -256,7 +260,7 @@ final class DirectoryDump {
             long after = firstLook - 1;
             while (true) {
                 OpenFiles.Look seen = openFiles.await(after, POLL_MILLIS * 4);
-                cancellation.check();
+                checkGoing();
                 long got = readToEnd(in, chunk, out);
                 if (seen.number() >= firstLook && seen.finished(file)) {
                     return;
@@ -270,31 +274,54 @@ final class DirectoryDump {
         private long readToEnd(FileChannel in, ByteBuffer chunk, OutputStream out) throws IOException {
             long got = 0;
             for (int n = in.read(chunk); n > 0; n = in.read(chunk)) {
+                checkGoing();
                 out.write(chunk.array(), 0, n);
                 chunk.clear();
                 got += n;
                 read += n;
                 progress.accept(dumpBytes.addAndGet(n));
-                if (read - released >= RELEASE_STEP) {
+                if (read >= nextRelease) {
                     release();
                 }
             }
             return got;
         }
 
-        /** Gives the read head of the file back to the file system; pg_dump writes on past it. */
-        private void release() {
+        private void checkGoing() {
+            cancellation.check();
+            if (stopped) {
+                throw new JobFailedException(Failure.retryable(ErrorCode.PG_DUMP_FAILED,
+                        "the dump ended before " + name + " was stored"));
+            }
+        }
+
+        /**
+         * Gives the read head of the file back to the file system; pg_dump writes on past it. A
+         * refusal (a file system without hole punching) stops it for the dump; a run that failed
+         * otherwise is tried again at the next step.
+         */
+        private void release() throws IOException {
             if (!releasing) {
                 return;
             }
             long upTo = read / 4096 * 4096;
-            Optional<String> failed = FALLOCATE.run(List.of("--punch-hole", "--offset", "0", "--length",
-                    Long.toString(upTo), file.toString()));
-            if (failed.isPresent()) {
+            Optional<String> refused;
+            try {
+                refused = FALLOCATE.run(List.of("--punch-hole", "--offset", "0", "--length", Long.toString(upTo),
+                        file.toString()));
+            } catch (java.io.InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                LOG.debugf("job=%s stage=release-skipped file=%s msg=\"%s\"", job, name, e.getMessage());
+                nextRelease = read + RELEASE_STEP;
+                return;
+            }
+            if (refused.isPresent()) {
                 releasing = false;
-                LOG.warnf("job=%s stage=release-unsupported file=%s msg=\"%s\"", job, name, failed.get());
+                LOG.warnf("job=%s stage=release-unsupported file=%s msg=\"%s\"", job, name, refused.get());
             } else {
                 released = upTo;
+                nextRelease = read + RELEASE_STEP;
             }
         }
 
@@ -322,14 +349,20 @@ final class DirectoryDump {
         return archiveKey + "/" + objectName(name);
     }
 
-    /** Ends the uploads still running (after a failure), which abort; none outlives the dump. */
-    private static void stop(ExecutorService uploads) {
-        uploads.shutdownNow();
+    /**
+     * Waits for the uploads still running, which stop at their next chunk once the dump has failed
+     * and abort: not interrupted, so that their aborts reach storage. None outlives the dump.
+     */
+    private void stop(ExecutorService uploads) {
+        stopped = true;
+        uploads.shutdown();
         try {
-            if (!uploads.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("stage=dump-uploads-left msg=\"uploads did not stop within 30 s\"");
+            if (!uploads.awaitTermination(60, TimeUnit.SECONDS)) {
+                uploads.shutdownNow();
+                LOG.warnf("job=%s stage=dump-uploads-left msg=\"uploads did not stop within 60 s\"", job);
             }
         } catch (InterruptedException e) {
+            uploads.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

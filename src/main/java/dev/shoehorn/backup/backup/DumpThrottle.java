@@ -89,8 +89,12 @@ final class DumpThrottle {
             if (processes.isEmpty()) {
                 return Optional.empty();
             }
-            failed = KILL.run(Stream.concat(Stream.of("-s", name), processes.stream().map(p -> Long.toString(p.pid())))
-                    .toList());
+            try {
+                failed = KILL.run(Stream.concat(Stream.of("-s", name), processes.stream().map(p -> Long.toString(p.pid())))
+                        .toList());
+            } catch (java.io.IOException e) {
+                return Optional.of("kill could not run: " + e.getMessage());
+            }
             if (failed.isEmpty() || processes.stream().allMatch(ProcessHandle::isAlive)) {
                 return failed;
             }

@@ -33,32 +33,36 @@ final class HostCommand {
         return program.isPresent();
     }
 
-    /** Runs it with {@code args}; empty when it ran and exited 0, otherwise why not (for one log line). */
-    Optional<String> run(List<String> args) {
+    /**
+     * Runs it with {@code args}: empty when it exited 0, otherwise what it said.
+     *
+     * @throws IOException when it could not be run (not installed, interrupted, hung), which says
+     *         nothing of what it would have answered
+     */
+    Optional<String> run(List<String> args) throws IOException {
         if (program.isEmpty()) {
-            return Optional.of("not installed");
+            throw new IOException("not installed");
         }
         List<String> argv = new ArrayList<>();
         argv.add(program.get().toString());
         argv.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
         builder.environment().clear();
+        Process process = builder.start();
         try {
-            Process process = builder.start();
             process.getOutputStream().close();
             byte[] output = process.getInputStream().readNBytes(4096);
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return Optional.of(program.get().getFileName() + " did not end within " + TIMEOUT_SECONDS + " s");
+                throw new IOException(program.get().getFileName() + " did not end within " + TIMEOUT_SECONDS + " s");
             }
             return process.exitValue() == 0 ? Optional.empty()
                     : Optional.of(program.get().getFileName() + " exited " + process.exitValue() + ": "
                             + new String(output, java.nio.charset.StandardCharsets.UTF_8).strip());
-        } catch (IOException e) {
-            return Optional.of(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
+            throw new java.io.InterruptedIOException("interrupted while " + program.get().getFileName() + " ran");
+        } finally {
+            process.destroyForcibly();
         }
     }
 }

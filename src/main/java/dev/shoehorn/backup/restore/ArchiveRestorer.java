@@ -9,7 +9,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -60,6 +68,8 @@ public class ArchiveRestorer {
     static final List<String> INTO_EMPTY = List.of("--no-owner", "--no-privileges", "--exit-on-error",
             "--no-password");
     private static final int CHUNK = 256 * 1024;
+    /** A directory archive's files download at least this many at a time (more with more restore jobs). */
+    private static final int MIN_DOWNLOADS = 2;
     /** What a directory archive's manifest may name: pg_dump's files ({@code toc.dat}, {@code 3012.dat}, {@code blobs.toc}). */
     private static final java.util.regex.Pattern SAFE_FILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9]+)*");
     private static final Logger LOG = Logger.getLogger(ArchiveRestorer.class);
@@ -132,7 +142,8 @@ public class ArchiveRestorer {
                 job.cancellation(), ToolProcess.Stdout.DISCARD)) {
             OutputStream stdin = pgRestore.stdin();
             boolean[] reading = { true };
-            Held last = decodeVerified(Part.of(manifest), manifest, job, 0,
+            Held last = decodeVerified(Part.of(manifest), manifest, job,
+                    new Progress(job.events(), manifest.bytes(), progressConfig.interval()),
                     (chunk, n) -> reading[0] = reading[0] && write(stdin, chunk, n), pgRestore::kill);
             boolean fed = reading[0];
             if (fed) {
@@ -162,7 +173,7 @@ public class ArchiveRestorer {
             RestoreMode mode, int jobs) throws IOException {
         Path work = WorkDirs.create(workDir, "restore");
         try {
-            Path archive = downloadDirectory(manifest, job, work.resolve("archive"));
+            Path archive = downloadDirectory(manifest, job, work.resolve("archive"), Math.max(MIN_DOWNLOADS, jobs));
             job.events().emit(new RestoreEvents.Verified(manifest.archive(), manifest.bytes(), manifest.bytes(), 99));
             job.lock().ensureHeld();
             LOG.debugf("job=%s target=%s stage=pg-restore jobs=%d format=directory", job.events().jobId(),
@@ -177,28 +188,75 @@ public class ArchiveRestorer {
         }
     }
 
-    /** Every file of a directory archive, decoded into {@code dir} under pg_dump's names, each checked. */
-    private Path downloadDirectory(Manifest manifest, CommandJob job, Path dir) throws IOException {
+    /**
+     * Every file of a directory archive, decoded into {@code dir} under pg_dump's names, each
+     * checked; {@code parallel} at a time, as one stream leaves cores idle while it waits on storage.
+     * The first failure stops the rest.
+     */
+    private Path downloadDirectory(Manifest manifest, CommandJob job, Path dir, int parallel) throws IOException {
         if (!Manifest.filesDigest(manifest.files()).equals(manifest.sha256())) {
             throw corrupt(manifest.archiveKey() + "'s manifest lists files whose digest is not its sha256");
         }
-        Files.createDirectory(dir);
-        long done = 0;
         for (ArchiveFile file : manifest.files()) {
             if (!SAFE_FILE_NAME.matcher(file.name()).matches()) {
                 throw corrupt(manifest.archiveKey() + "'s manifest names a file that pg_dump cannot have written");
             }
-            download(new Part(manifest.archiveKey() + "/" + file.object(), file.bytes(), file.sha256()), manifest, job,
-                    done, dir.resolve(file.name()));
-            done += file.bytes();
         }
-        return dir;
+        Files.createDirectory(dir);
+        Progress progress = new Progress(job.events(), manifest.bytes(), progressConfig.interval());
+        ExecutorService downloads = Executors.newFixedThreadPool(parallel, runnable -> {
+            Thread thread = new Thread(runnable, "bw-restore-download");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            CompletionService<Path> done = new ExecutorCompletionService<>(downloads);
+            // largest first, so that the last to finish is a small one
+            manifest.files().stream().sorted(Comparator.comparingLong(ArchiveFile::bytes).reversed())
+                    .forEach(file -> done.submit(() -> download(new Part(manifest.archiveKey() + "/" + file.object(),
+                            file.bytes(), file.sha256()), manifest, job, progress, dir.resolve(file.name()))));
+            for (int i = 0; i < manifest.files().size(); i++) {
+                await(done, job.cancellation());
+            }
+            return dir;
+        } finally {
+            downloads.shutdownNow();
+            try {
+                if (!downloads.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warnf("job=%s stage=restore-downloads-left", job.events().jobId());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The next finished download; its failure is the restore's. */
+    private static void await(CompletionService<Path> done, Cancellation cancellation) throws IOException {
+        try {
+            Future<Path> next;
+            while ((next = done.poll(200, TimeUnit.MILLISECONDS)) == null) {
+                cancellation.check();
+            }
+            next.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof IOException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
+        }
     }
 
     /** One object, decoded into {@code file} and checked against what the manifest says of it. */
-    private Path download(Part part, Manifest manifest, CommandJob job, long doneBefore, Path file) throws IOException {
+    private Path download(Part part, Manifest manifest, CommandJob job, Progress progress, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW)) {
-            Held last = decodeVerified(part, manifest, job, doneBefore, (chunk, n) -> {
+            Held last = decodeVerified(part, manifest, job, progress, (chunk, n) -> {
                 try {
                     out.write(chunk, 0, n);
                     return true;
@@ -250,6 +308,31 @@ public class ArchiveRestorer {
         boolean write(byte[] chunk, int length);
     }
 
+    /** A restore's progress events over all of its archive's objects, read by one thread or several. */
+    private static final class Progress {
+
+        private final JobEvents events;
+        private final long total;
+        private final long intervalNanos;
+        private long done;
+        private long lastEvent = System.nanoTime();
+
+        Progress(JobEvents events, long total, java.time.Duration interval) {
+            this.events = events;
+            this.total = total;
+            this.intervalNanos = interval.toNanos();
+        }
+
+        synchronized void add(long bytes) {
+            done += bytes;
+            long now = System.nanoTime();
+            if (now - lastEvent >= intervalNanos) {
+                lastEvent = now;
+                events.emit(new RestoreEvents.Progress(done, total, (int) Math.min(99, done * 100 / Math.max(1, total))));
+            }
+        }
+    }
+
     /** The last decoded chunk, held back until the whole archive is verified; length -1 for an empty archive. */
     private record Held(byte[] data, int length) {
     }
@@ -268,24 +351,27 @@ public class ArchiveRestorer {
      * decoding reached its authenticated end. A receiver that stops early does not stop the reading,
      * so that a corrupt archive is reported as such rather than as the receiver's error.
      *
-     * @param doneBefore the archive's bytes read before this object (for progress)
+     * @param progress the archive's progress, of this object and any others read meanwhile
      * @param abort stops the receiver when the archive turns out corrupt or undecodable
      */
-    private Held decodeVerified(Part part, Manifest manifest, CommandJob job, long doneBefore, ChunkSink sink,
+    private Held decodeVerified(Part part, Manifest manifest, CommandJob job, Progress progress, ChunkSink sink,
             Runnable abort) {
-        JobEvents events = job.events();
         Cancellation cancellation = job.cancellation();
         byte[] held = new byte[CHUNK];
         byte[] next = new byte[CHUNK];
         int heldLength = -1;
-        long interval = progressConfig.interval().toNanos();
-        long lastEvent = System.nanoTime();
+        long counted = 0;
         String key = part.key();
         try (HashingInput stored = new HashingInput(store.open(key))) {
             InputStream decoded = null;
             try {
                 decoded = decoder(manifest, key, stored);
                 while (true) {
+                    cancellation.check();
+                    if (Thread.currentThread().isInterrupted()) {
+                        // another download of the archive failed
+                        throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
+                    }
                     int n = readChunk(decoded, next, stored, key, cancellation);
                     if (n <= 0) {
                         break;
@@ -297,13 +383,8 @@ public class ArchiveRestorer {
                     held = next;
                     next = swap;
                     heldLength = n;
-                    long now = System.nanoTime();
-                    if (now - lastEvent >= interval) {
-                        lastEvent = now;
-                        long done = doneBefore + stored.bytes();
-                        events.emit(new RestoreEvents.Progress(done, manifest.bytes(),
-                                (int) Math.min(99, done * 100 / Math.max(1, manifest.bytes()))));
-                    }
+                    progress.add(stored.bytes() - counted);
+                    counted = stored.bytes();
                 }
                 drain(stored, key, cancellation);
             } catch (UndecodableException | DecryptionException e) {

@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 public final class StreamingUpload extends OutputStream {
 
     private static final Logger LOG = Logger.getLogger(StreamingUpload.class);
+    private static final int FIRST_BUFFER = 256 * 1024;
 
     private final S3Client s3;
     private final String bucket;
@@ -112,7 +113,10 @@ public final class StreamingUpload extends OutputStream {
             if (current == null) {
                 startPart();
             }
-            int n = Math.min(len, partSize - fill);
+            if (fill == current.length && current.length < partSize) {
+                current = java.util.Arrays.copyOf(current, Math.min(partSize, current.length * 2));
+            }
+            int n = Math.min(len, current.length - fill);
             System.arraycopy(data, off, current, fill, n);
             fill += n;
             off += n;
@@ -232,7 +236,9 @@ public final class StreamingUpload extends OutputStream {
         byte[] buffer = freeBuffers.poll();
         if (buffer == null && allocated < maxBuffers) {
             allocated++;
-            buffer = new byte[partSize];
+            // the first grows as it fills: a small object (a directory dump's TOC, a small table's
+            // file) never takes a whole part's memory
+            buffer = new byte[parts.isEmpty() ? Math.min(partSize, FIRST_BUFFER) : partSize];
         }
         try {
             while (buffer == null) {

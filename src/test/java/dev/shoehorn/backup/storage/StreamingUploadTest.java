@@ -201,6 +201,26 @@ class StreamingUploadTest {
         assertThat(s3.completed()).isNull();
     }
 
+    @Test
+    void aFirstBufferThatGrowsAsItFillsStoresEveryByteInPlace() throws Exception {
+        // Given parts larger than the first buffer, which starts small so that small objects stay small
+        int part = 1024 * 1024;
+        byte[] data = random(2 * part + 12_345);
+
+        // When the object arrives in uneven pieces
+        try (StreamingUpload upload = new StreamingUpload(s3, "bucket", "key.dump", "upload-1", part, 2, uploader,
+                new StorageRetry(FAST, Duration.ofSeconds(5)), new Cancellation())) {
+            for (int off = 0, n = 1; off < data.length; off += n, n = Math.min(n * 3 + 1, 200_000)) {
+                upload.write(data, off, Math.min(n, data.length - off));
+            }
+            upload.complete("custom");
+        }
+
+        // Then the stored object is the same bytes, in full-size parts but the last
+        assertThat(s3.completed()).isEqualTo(data);
+        assertThat(s3.partCalls()).isEqualTo(3);
+    }
+
     private StreamingUpload upload() {
         return upload(Duration.ofSeconds(5), new Cancellation());
     }
