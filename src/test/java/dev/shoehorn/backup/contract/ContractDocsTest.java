@@ -34,7 +34,7 @@ class ContractDocsTest {
 
     private static final Path ASYNCAPI = Path.of("docs/asyncapi.yaml");
     /** The topics of the contract's table (docs/asyncapi.yaml must have a channel for each, and no other). */
-    private static final Set<String> CONTRACT_TOPICS = Set.of("backup.commands", "restore.commands",
+    static final Set<String> CONTRACT_TOPICS = Set.of("backup.commands", "restore.commands",
             "backup.progress", "backup.commands.dlq", "restore.commands.dlq");
 
     private static String text;
