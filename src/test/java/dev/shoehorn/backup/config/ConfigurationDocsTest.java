@@ -12,22 +12,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.shoehorn.backup.command.CommandConfig;
-import dev.shoehorn.backup.eventarchive.EventArchiveConfig;
-import dev.shoehorn.backup.ui.UiConfig;
-import dev.shoehorn.backup.job.JobsConfig;
-import dev.shoehorn.backup.overdue.OverdueConfig;
-import dev.shoehorn.backup.progress.ProgressConfig;
-import dev.shoehorn.backup.retention.RetentionConfig;
-import dev.shoehorn.backup.schedule.ScheduleConfig;
-import dev.shoehorn.backup.reaction.BackfillConfig;
-import dev.shoehorn.backup.reaction.CacheFlushConfig;
-import dev.shoehorn.backup.restore.RestoreConfig;
-import dev.shoehorn.backup.signing.SignedEventsConfig;
-import dev.shoehorn.backup.signing.SigningConfig;
-import dev.shoehorn.backup.storage.StorageConfig;
-import dev.shoehorn.backup.target.PgToolsConfig;
-import dev.shoehorn.backup.target.TargetsConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
@@ -35,22 +19,39 @@ import io.smallrye.config.WithParentName;
 /** Every key of every {@code @ConfigMapping} is documented in docs/configuration.md. */
 class ConfigurationDocsTest {
 
-    private static final List<Class<?>> MAPPINGS = List.of(CommandConfig.class, JobsConfig.class, ProgressConfig.class,
-            StorageConfig.class, PgToolsConfig.class, TargetsConfig.class, RestoreConfig.class, BackfillConfig.class,
-            CacheFlushConfig.class, SigningConfig.class, SignedEventsConfig.class, EventArchiveConfig.class, UiConfig.class,
-            ScheduleConfig.class, RetentionConfig.class, OverdueConfig.class);
+    private static final Path SOURCES = Path.of("src/main/java");
 
     @Test
     void everyConfigKeyIsInTheReference() throws IOException {
         String docs = Files.readString(Path.of("docs/configuration.md"));
         List<String> keys = new ArrayList<>();
-        for (Class<?> mapping : MAPPINGS) {
+        List<Class<?>> mappings = mappings();
+        for (Class<?> mapping : mappings) {
             keys(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, keys);
         }
 
+        assertThat(mappings).hasSizeGreaterThanOrEqualTo(19);
         assertThat(keys).hasSizeGreaterThan(20);
         assertThat(keys).allSatisfy(key -> assertThat(docs).as("docs/configuration.md documents " + key)
                 .contains("`" + key + "`"));
+    }
+
+    /** Every {@code @ConfigMapping} of the worker's sources, so that a new one cannot go unchecked. */
+    private static List<Class<?>> mappings() throws IOException {
+        List<Class<?>> mappings = new ArrayList<>();
+        try (var files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                if (Files.readString(file).contains("@ConfigMapping(prefix")) {
+                    String name = SOURCES.relativize(file).toString().replace('/', '.').replaceAll("\\.java$", "");
+                    try {
+                        mappings.add(Class.forName(name));
+                    } catch (ClassNotFoundException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        return mappings;
     }
 
     private static void keys(String prefix, Class<?> type, List<String> out) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.JobFailedException;
+import dev.shoehorn.backup.testing.FakePgTools;
 
 class PgToolsTest {
 
@@ -54,14 +55,7 @@ class PgToolsTest {
         return new PgTools(() -> Optional.of(List.of(binDirs)));
     }
 
-    /** A bin directory whose pg_dump prints the given version, like the real one does. */
     private Path fakeTools(String name, String version) throws IOException {
-        Path bin = Files.createDirectories(dir.resolve(name).resolve("bin"));
-        for (String tool : List.of("pg_dump", "pg_restore")) {
-            Path script = bin.resolve(tool);
-            Files.writeString(script, "#!/bin/sh\necho '" + tool + " (PostgreSQL) " + version + "'\n");
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        return bin;
+        return FakePgTools.in(dir, name, version);
     }
 }
