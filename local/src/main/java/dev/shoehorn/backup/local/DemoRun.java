@@ -322,7 +322,7 @@ final class DemoRun {
             }
             String manifest = key + ".manifest.json";
             requireObject(s3, manifest);
-            int tocEntries = countTocEntries(download);
+            int tocEntries = countTocEntries(pgDumpBytes(key, download));
             printSummary(key, manifest, bytes, sha256, took, data.path("durationMs").asLong(-1), tocEntries);
             return key;
         } catch (IOException | SdkException e) {
@@ -357,8 +357,28 @@ final class DemoRun {
         }
     }
 
+    /**
+     * pg_dump's own archive from the stored one: the worker compresses with zstd by default
+     * ({@code .dump.zst}); the demo's worker has no keyset, so nothing it stores is encrypted.
+     */
+    static Path pgDumpBytes(String key, Path stored) throws DemoFailure, IOException {
+        if (key.endsWith(".dump")) {
+            return stored;
+        }
+        if (!key.endsWith(".dump.zst")) {
+            throw new DemoFailure(key + " is not an archive the demo can read back (expected .dump or .dump.zst)");
+        }
+        Path plain = Files.createTempFile(stored.getParent(), "backup-worker-demo-", ".dump");
+        try (InputStream in = new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(stored));
+                OutputStream outFile = Files.newOutputStream(plain)) {
+            in.transferTo(outFile);
+        }
+        Files.move(plain, stored, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return stored;
+    }
+
     /** Entries of the archive's table of contents, as {@code pg_restore --list} prints them. */
-    private static int countTocEntries(Path archive) throws DemoFailure, IOException, InterruptedException {
+    static int countTocEntries(Path archive) throws DemoFailure, IOException, InterruptedException {
         Process pgRestore;
         try {
             pgRestore = new ProcessBuilder("pg_restore", "--list", archive.toString())
