@@ -53,9 +53,14 @@ public final class CommandReader {
         }
         JsonNode root;
         try {
-            root = json.readTree(record);
+            root = json.reader()
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(record);
         } catch (IOException e) {
-            throw reject(ErrorCode.INVALID_JSON, "the record is not JSON", null, null);
+            // a second value after the object, a field given twice (which of the two would count?),
+            // nesting past the parser's depth limit: none of these is a command
+            throw reject(ErrorCode.INVALID_JSON, "the record is not one JSON object with each field once", null, null);
         }
         if (root == null || !root.isObject()) {
             throw reject(ErrorCode.INVALID_JSON, "the record is not a JSON object", null, null);
@@ -105,7 +110,7 @@ public final class CommandReader {
         if (!node.isTextual() || node.asText().isBlank()) {
             throw invalid(field + " must be a non-empty string");
         }
-        return node.asText();
+        return printable(field, node.asText());
     }
 
     public Optional<String> optionalText(String field, int maxLength) {
@@ -116,7 +121,24 @@ public final class CommandReader {
         if (!node.isTextual() || node.asText().length() > maxLength) {
             throw invalid(path + field + " must be a string of at most " + maxLength + " characters");
         }
-        return Optional.of(node.asText());
+        return Optional.of(printable(path + field, node.asText()));
+    }
+
+    /**
+     * Refuses control characters (newlines that would forge log lines, NUL) and the bidirectional
+     * overrides that make a text read differently from what it is, in every text field: a command's
+     * text ends up in logs, events and audit trails, where it must show as what it is.
+     */
+    private String printable(String field, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')
+                    || c == '\u200E' || c == '\u200F' || c == '\u061C') {
+                throw invalid(field + " holds a control or bidirectional-override character (U+"
+                        + String.format("%04X", (int) c) + ")");
+            }
+        }
+        return text;
     }
 
     /**

@@ -64,6 +64,13 @@ class BackupCommandParserTest {
             "empty | INVALID_JSON | ",
             "garbage | INVALID_JSON | {nope",
             "array | INVALID_JSON | []",
+            "field given twice | INVALID_JSON | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"target\":\"other\",\"requestedBy\":\"x\"}",
+            "trailing garbage | INVALID_JSON | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\"} rm",
+            "second object | INVALID_JSON | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\"}{}",
+            "NUL in requestedBy | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"a\\u0000b\"}",
+            "newline in reason | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"reason\":\"ok\\n12:00:00 INFO forged\"}",
+            "bidi override in reason | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"reason\":\"\\u202Egnp.exe\"}",
+            "homoglyph target | INVALID_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"sh\u043Eehorn\",\"requestedBy\":\"x\"}",
             "no commandId | MISSING_FIELD | {\"target\":\"shoehorn\",\"requestedBy\":\"x\"}",
             "null target | MISSING_FIELD | {\"commandId\":\"" + ID + "\",\"target\":null,\"requestedBy\":\"x\"}",
             "no requestedBy | MISSING_FIELD | {\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\"}",
@@ -110,6 +117,18 @@ class BackupCommandParserTest {
 
         assertThat(command.options().format()).contains("directory");
         assertThat(command.options().jobs()).contains(4);
+    }
+
+    @Test
+    void nestingDeeperThanTheParserAllowsIsNotJson() {
+        // Given a record of 2,000 nested arrays inside a field, within the default size limit
+        BackupCommandParser defaultLimit = new BackupCommandParser(new ObjectMapper(), TestCommandConfig.limit(65_536));
+        String record = "{\"commandId\":\"" + ID + "\",\"target\":\"shoehorn\",\"requestedBy\":\"x\",\"reason\":"
+                + "[".repeat(2000) + "]".repeat(2000) + "}";
+
+        // When it is parsed, Then it is refused as not JSON, not as a stack overflow
+        RejectedException e = catchThrowableOfType(RejectedException.class, () -> defaultLimit.parse(bytes(record)));
+        assertThat(e.rejection().code()).isEqualTo(ErrorCode.INVALID_JSON);
     }
 
     @Test
