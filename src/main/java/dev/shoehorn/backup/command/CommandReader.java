@@ -125,7 +125,7 @@ public final class CommandReader {
     }
 
     /**
-     * Refuses control characters (newlines that would forge log lines, NUL) and the bidirectional
+     * Refuses control characters and line separators (newlines that would forge log lines, NUL) and the bidirectional
      * overrides that make a text read differently from what it is, in every text field: a command's
      * text ends up in logs, events and audit trails, where it must show as what it is.
      */
@@ -133,7 +133,7 @@ public final class CommandReader {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isISOControl(c) || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')
-                    || c == '\u200E' || c == '\u200F' || c == '\u061C') {
+                    || c == '\u200E' || c == '\u200F' || c == '\u061C' || c == '\u2028' || c == '\u2029') {
                 throw invalid(field + " holds a control or bidirectional-override character (U+"
                         + String.format("%04X", (int) c) + ")");
             }

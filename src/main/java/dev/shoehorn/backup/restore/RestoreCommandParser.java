@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.command.CommandConfig;
 import dev.shoehorn.backup.command.CommandReader;
+import dev.shoehorn.backup.storage.ArchiveKeys;
 
 /**
  * Reads a record of {@code restore.commands} into a {@link RestoreCommand}, or refuses it naming
@@ -36,6 +37,12 @@ public class RestoreCommandParser {
         Optional<String> sourceField = reader.optionalText("sourceTarget", 63);
         String source = sourceField.isPresent() ? reader.target("sourceTarget") : target;
         Optional<String> archiveField = reader.optionalText("archive", 1024);
+        archiveField.filter(a -> !RestoreCommand.LATEST.equals(a) && !ArchiveKeys.KEY_FORM.matcher(a).matches())
+                .ifPresent(a -> {
+                    // its place under the source's folder is RestoreService's to check, against the prefix
+                    throw reader.invalid("archive must be \"latest\" or an archive's key, <prefix>/<target>/"
+                            + "<target>_<YYYYmmdd_HHMMSS>.dump[.zst][.enc] or .dir");
+                });
         var confirm = reader.optionalText("confirm", 63);
         String reason = reader.optionalText("reason", 1000).orElse(null);
         PostRestore.Requested steps = reader.optionalObject("postRestore").map(node -> steps(reader, node))

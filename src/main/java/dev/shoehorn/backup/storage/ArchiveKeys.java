@@ -22,6 +22,13 @@ public record ArchiveKeys(String prefix) {
 
     private static final java.util.regex.Pattern ARCHIVE_NAME = java.util.regex.Pattern
             .compile("(\\.dump(\\.zst)?(\\.enc)?|\\.dir)$");
+    /**
+     * The form of any archive's key (schemas/common.schema.json, archiveKey): a prefix of segments
+     * that are neither {@code .} nor {@code ..}, the target's folder, and a stamped archive name.
+     */
+    public static final java.util.regex.Pattern KEY_FORM = java.util.regex.Pattern.compile(
+            "^(?!.*(?:^|/)\\.{1,2}(?:/|$))(?:[^/\\s]+/)*[a-z][a-z0-9_-]{0,62}/[a-z][a-z0-9_-]{0,62}_[0-9]{8}_[0-9]{6}"
+                    + "\\.(?:dump(?:\\.zst)?(?:\\.enc)?|dir)$");
     /** What follows a directory archive's key in the keys of its files. */
     public static final String DIRECTORY = ".dir";
 

@@ -171,15 +171,17 @@ class RestorePathIT {
 
     @Test
     @Order(6)
-    void archiveKeysOutsideTheSourcesPrefixAndUnrestorableTargetsAreRefused() {
+    void archiveKeysOutsideTheSourcesPrefixOfAnotherFormOrMissingAndUnrestorableTargetsAreRefused() {
         String otherTarget = archiveKey.replace(WorkerStack.SOURCE + "/", WorkerStack.RESTORE + "/");
         rejected(Commands.restore(Commands.newCommandId(), WorkerStack.RESTORE, WorkerStack.SOURCE,
                 WorkerStack.PREFIX + "/" + WorkerStack.SOURCE + "/../" + WorkerStack.RESTORE + "/x.dump", null),
-                "ARCHIVE_NOT_FOUND");
+                "INVALID_FIELD");
         rejected(Commands.restore(Commands.newCommandId(), WorkerStack.RESTORE, WorkerStack.SOURCE, otherTarget, null),
                 "ARCHIVE_NOT_FOUND");
         rejected(Commands.restore(Commands.newCommandId(), WorkerStack.RESTORE, WorkerStack.SOURCE,
-                archiveKey.replace(".dump", "_missing.dump"), null), "ARCHIVE_NOT_FOUND");
+                archiveKey.replace(".dump", "_missing.dump"), null), "INVALID_FIELD");
+        rejected(Commands.restore(Commands.newCommandId(), WorkerStack.RESTORE, WorkerStack.SOURCE,
+                archiveKey.replaceFirst("_\\d{8}_\\d{6}\\.", "_19990101_000000."), null), "ARCHIVE_NOT_FOUND");
         rejected(Commands.restore(Commands.newCommandId(), WorkerStack.RESTORE, WorkerStack.RESTORE, "latest", null),
                 "ARCHIVE_NOT_FOUND");
         rejected(Commands.restore(Commands.newCommandId(), WorkerStack.SOURCE, WorkerStack.SOURCE, "latest", null),
