@@ -109,6 +109,11 @@ final class ProcessStack implements AutoCloseable {
                 Map.of("BACKUP_STORAGE_ACCESS_KEY_ID", name, "BACKUP_STORAGE_SECRET_ACCESS_KEY", secret));
     }
 
+    /** Every object's key in the stack's bucket. */
+    List<String> objectKeys() {
+        return s3.blobStore().list(bucket()).contents().stream().map(o -> o.key()).toList();
+    }
+
     /** Keys of the manifests that name the command: the complete archives it made. */
     List<String> manifestsOf(String commandId) {
         return s3.blobStore().list(bucket()).contents().stream()
