@@ -16,12 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -31,6 +29,7 @@ import org.jboss.logging.Logger;
 import dev.shoehorn.backup.codec.ArchiveCodec;
 import dev.shoehorn.backup.codec.Compression;
 import dev.shoehorn.backup.codec.Keyring;
+import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
@@ -103,11 +102,7 @@ final class DirectoryDump {
         // the kernel names open files by their real paths: compare like with like
         Path watched = realPath(dir);
         DumpThrottle throttle = new DumpThrottle(pgDump, localLimit, job);
-        ExecutorService uploads = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "bw-dump-file");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService uploads = Executors.newCachedThreadPool(DaemonThreads.named("bw-dump-file"));
         try {
             while (true) {
                 cancellation.check();
@@ -326,22 +321,7 @@ final class DirectoryDump {
         }
 
         ArchiveFile await() {
-            while (true) {
-                try {
-                    return future.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    cancellation.check();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException failure) {
-                        throw failure;
-                    }
-                    throw new JobFailedException(Failure.retryable(ErrorCode.STORAGE_ERROR,
-                            "uploading " + key(name) + ": " + e.getCause()), e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
-                }
-            }
+            return cancellation.await(future);
         }
     }
 

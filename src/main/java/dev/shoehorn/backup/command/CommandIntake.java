@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
@@ -48,11 +49,7 @@ public final class CommandIntake<C extends Command> {
         this.kind = kind;
         this.shared = shared;
         this.admission = admission;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, kind.name() + "-intake");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(DaemonThreads.named(kind.name() + "-intake"));
     }
 
     public CompletionStage<Void> receive(Message<byte[]> message) {

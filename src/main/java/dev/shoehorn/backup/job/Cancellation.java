@@ -13,6 +13,8 @@ import dev.shoehorn.backup.failure.JobFailedException;
  */
 public final class Cancellation {
 
+    private static final long AWAIT_POLL_MILLIS = 100;
+
     private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
     private volatile Failure reason;
 
@@ -49,6 +51,34 @@ public final class Cancellation {
         Failure why = reason;
         if (why != null) {
             throw new JobFailedException(why);
+        }
+    }
+
+    /**
+     * The value of {@code future}, a step of this job run on another thread, waited for while the
+     * job is not cancelled; the step's own failure is rethrown as it was thrown.
+     *
+     * @throws IllegalStateException when the step failed with a checked exception: steps throw
+     *         {@link JobFailedException}s
+     */
+    public <T> T await(java.util.concurrent.Future<T> future) {
+        while (true) {
+            try {
+                return future.get(AWAIT_POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                check();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
+            }
         }
     }
 

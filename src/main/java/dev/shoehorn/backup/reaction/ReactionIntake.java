@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.reaction.RestoreCompletedReader.Result;
 import dev.shoehorn.backup.signing.EventSignatures;
 
@@ -33,11 +34,7 @@ final class ReactionIntake {
         this.reaction = reaction;
         this.reader = new RestoreCompletedReader(json);
         this.signatures = signatures;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "reaction-" + reaction.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(DaemonThreads.named("reaction-" + reaction.name()));
     }
 
     CompletionStage<Void> receive(Message<byte[]> message) {

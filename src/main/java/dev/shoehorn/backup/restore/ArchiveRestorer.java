@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +27,7 @@ import dev.shoehorn.backup.codec.ArchiveCodec;
 import dev.shoehorn.backup.codec.DecryptionException;
 import dev.shoehorn.backup.codec.Keys;
 import dev.shoehorn.backup.command.CommandJob;
+import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.job.Cancellation;
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
@@ -204,11 +204,7 @@ public class ArchiveRestorer {
         }
         Files.createDirectory(dir);
         Progress progress = new Progress(job.events(), manifest.bytes(), progressConfig.interval());
-        ExecutorService downloads = Executors.newFixedThreadPool(parallel, runnable -> {
-            Thread thread = new Thread(runnable, "bw-restore-download");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService downloads = Executors.newFixedThreadPool(parallel, DaemonThreads.named("bw-restore-download"));
         try {
             CompletionService<Path> done = new ExecutorCompletionService<>(downloads);
             // largest first, so that the last to finish is a small one
@@ -232,44 +228,42 @@ public class ArchiveRestorer {
     }
 
     /** The next finished download; its failure is the restore's. */
-    private static void await(CompletionService<Path> done, Cancellation cancellation) throws IOException {
+    private static void await(CompletionService<Path> done, Cancellation cancellation) {
+        Future<Path> next;
         try {
-            Future<Path> next;
             while ((next = done.poll(200, TimeUnit.MILLISECONDS)) == null) {
                 cancellation.check();
             }
-            next.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof IOException failure) {
-                throw failure;
-            }
-            throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "interrupted"));
         }
+        cancellation.await(next);
     }
 
     /** One object, decoded into {@code file} and checked against what the manifest says of it. */
-    private Path download(Part part, Manifest manifest, CommandJob job, Progress progress, Path file) throws IOException {
+    private Path download(Part part, Manifest manifest, CommandJob job, Progress progress, Path file) {
         try (OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW)) {
             Held last = decodeVerified(part, manifest, job, progress, (chunk, n) -> {
                 try {
                     out.write(chunk, 0, n);
                     return true;
                 } catch (IOException e) {
-                    throw new JobFailedException(Failure.retryable(ErrorCode.PG_RESTORE_FAILED,
-                            "writing the archive to " + file + ": " + e.getMessage()), e);
+                    throw writeFailed(file, e);
                 }
             }, () -> { });
             if (last.length() > 0) {
                 out.write(last.data(), 0, last.length());
             }
+        } catch (IOException e) {
+            throw writeFailed(file, e);
         }
         return file;
+    }
+
+    private static JobFailedException writeFailed(Path file, IOException e) {
+        return new JobFailedException(Failure.retryable(ErrorCode.PG_RESTORE_FAILED,
+                "writing the archive to " + file + ": " + e.getMessage()), e);
     }
 
     private static void finish(ToolProcess pgRestore, boolean fed, Cancellation cancellation) {

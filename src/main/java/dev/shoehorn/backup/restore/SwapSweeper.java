@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.job.JobsConfig;
 import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
@@ -52,11 +53,7 @@ public class SwapSweeper {
     }
 
     void onStart(@Observes StartupEvent event) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "swap-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("swap-sweeper"));
         timer.scheduleWithFixedDelay(this::sweep, 0, config.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 

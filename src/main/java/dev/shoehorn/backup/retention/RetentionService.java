@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import dev.shoehorn.backup.backup.BackupCompleted;
 import dev.shoehorn.backup.command.CommandConfig;
+import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.failure.BackgroundLoop;
 import dev.shoehorn.backup.job.JobsConfig;
@@ -94,11 +95,7 @@ public class RetentionService {
         this.schedule = cron;
         this.pruner = new Pruner(new StoreBucket(store), config.incompleteGrace(), config.recordMaxAge(),
                 storage.abandonedUploadAge(), LOG::info);
-        this.runs = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "retention");
-            t.setDaemon(true);
-            return t;
-        });
+        this.runs = Executors.newSingleThreadExecutor(DaemonThreads.named("retention"));
     }
 
     /**

@@ -29,10 +29,11 @@ public class ConfigSummary {
     }
 
     public String line() {
-        String targetList = targets.all().stream().sorted(Comparator.comparing(Target::name))
+        java.util.List<Target> sorted = targets.all().stream().sorted(Comparator.comparing(Target::name)).toList();
+        String targetList = sorted.stream()
                 .map(t -> t.name() + "@" + t.host() + ":" + t.port() + "/" + t.database())
                 .collect(Collectors.joining(","));
-        String schedules = targets.all().stream().sorted(Comparator.comparing(Target::name))
+        String schedules = sorted.stream()
                 .map(t -> t.name() + ":" + t.schedule() + (t.scheduleZone().equals("UTC") ? "" : "(" + t.scheduleZone() + ")"))
                 .collect(Collectors.joining(","));
         String reactions = (flag("backup.reactions.backfill.enabled") ? "backfill " : "")

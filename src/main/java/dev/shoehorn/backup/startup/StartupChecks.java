@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.jboss.logging.Logger;
 
+import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.failure.Redactor;
 import dev.shoehorn.backup.storage.ArchiveStore;
@@ -104,11 +105,7 @@ public class StartupChecks {
         }
         targets.all().stream().sorted(java.util.Comparator.comparing(Target::name))
                 .forEach(target -> checks.put("target " + target.name(), () -> target(target)));
-        ExecutorService pool = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "bw-startup-check");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = Executors.newCachedThreadPool(DaemonThreads.named("bw-startup-check"));
         try {
             Map<String, Future<Optional<String>>> running = new java.util.LinkedHashMap<>();
             checks.forEach((what, check) -> running.put(what, pool.submit(check)));

@@ -15,7 +15,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,22 +52,14 @@ class BadInputCorpusIT {
         Path log = Path.of("target/it-worker.log");
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         Set<String> tools = ConcurrentHashMap.newKeySet();
-        AtomicBoolean watching = new AtomicBoolean(true);
-        Thread processWatch = new Thread(() -> {
-            while (watching.get()) {
-                ProcessHandle.allProcesses().forEach(p -> p.info().command()
-                        .filter(c -> c.endsWith("/pg_dump") || c.endsWith("/pg_restore") || c.endsWith("/sh"))
-                        .filter(c -> !c.endsWith("/sh") || p.info().arguments().map(a -> String.join(" ", a))
-                                .filter(a -> a.contains("bw-pwned") || a.contains("rm -rf")).isPresent())
-                        .ifPresent(tools::add));
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "corpus-process-watch");
-        processWatch.start();
+        // sampled every 20 ms: a tool started with a record would live far longer than that
+        java.util.concurrent.ScheduledExecutorService processWatch = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        processWatch.scheduleAtFixedRate(() -> ProcessHandle.allProcesses().forEach(p -> p.info().command()
+                .filter(c -> c.endsWith("/pg_dump") || c.endsWith("/pg_restore") || c.endsWith("/sh"))
+                .filter(c -> !c.endsWith("/sh") || p.info().arguments().map(a -> String.join(" ", a))
+                        .filter(a -> a.contains("bw-pwned") || a.contains("rm -rf")).isPresent())
+                .ifPresent(tools::add)), 0, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
 
         try (Commands commands = new Commands(WorkerStack.bootstrapServers());
                 TopicTail backupDead = new TopicTail(WorkerStack.bootstrapServers(), "backup.commands.dlq");
@@ -109,8 +100,8 @@ class BadInputCorpusIT {
             commands.send("backup.commands", WorkerStack.SOURCE, Commands.backup(fresh, WorkerStack.SOURCE));
             assertThat(Events.types(events.awaitJobEnd(fresh))).last().isEqualTo("dev.shoehorn.backup.completed");
         } finally {
-            watching.set(false);
-            processWatch.join();
+            processWatch.shutdownNow();
+            processWatch.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
         }
 
         // and no tool ran but the valid backup's one pg_dump, no shell with a payload
