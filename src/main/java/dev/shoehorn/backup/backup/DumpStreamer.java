@@ -37,6 +37,9 @@ import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.ToolProcess;
 import dev.shoehorn.backup.target.WorkDirs;
+import dev.shoehorn.backup.tracing.Stage;
+import dev.shoehorn.backup.tracing.StageSpan;
+import dev.shoehorn.backup.tracing.Traces;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -62,9 +65,11 @@ public class DumpStreamer {
     private final Path workDir;
     private final Optional<Path> configuredWorkDir;
     private final long localDiskLimit;
+    private final Traces traces;
 
     public DumpStreamer(ArchiveStore store, PgTools pgTools, ProgressConfig progressConfig, Keys keys,
-            DumpConfig config) {
+            DumpConfig config, Traces traces) {
+        this.traces = traces;
         this.configuredWorkDir = config.workDir();
         this.localDiskLimit = config.localDiskLimit().asLongValue();
         this.workDir = configuredWorkDir.orElse(Path.of(System.getProperty("java.io.tmpdir")));
@@ -114,8 +119,10 @@ public class DumpStreamer {
                     facts.version(), facts.databaseBytes(), startedAt, Instant.now(), facts.rlsTables(),
                     command.requestedBy(), command.reason(), rowCounts, compression,
                     keyring.map(Keyring::primary).orElse(null), dumped.files(), dumped.dumpBytes());
-            job.lock().ensureHeld();
-            commit(manifest);
+            traces.run(Stage.MANIFEST, events.trace(), () -> {
+                job.lock().ensureHeld();
+                commit(manifest);
+            });
             job.crashPoint(Faults.AFTER_MANIFEST);
             return manifest;
         }
@@ -136,7 +143,10 @@ public class DumpStreamer {
     private Dumped dumpCustom(String key, PgTools.Installation tools, String snapshot, Runnable firstBytes,
             Encoding encoding, CommandJob job, long estimate) {
         Cancellation cancellation = job.cancellation();
-        try (StreamingUpload upload = store.startUpload(key, estimate, cancellation);
+        // the dump and its upload overlap: two spans of the job, not one inside the other
+        try (StageSpan uploading = traces.open(Stage.UPLOAD, job.events().trace());
+                StreamingUpload upload = store.startUpload(key, estimate, cancellation);
+                StageSpan dumping = traces.open(Stage.DUMP, job.events().trace());
                 ToolProcess pgDump = ToolProcess.start(command(tools, encoding.compression(), snapshot), job.target(),
                         cancellation, ToolProcess.Stdout.PIPE)) {
             job.events().emit(new BackupEvents.Started(0, estimate, 0));
@@ -147,12 +157,16 @@ public class DumpStreamer {
                 dumpBytes = stream(pgDump.stdout(), encoder, upload,
                         new ProgressTicker(job.events(), estimate, progressConfig.interval()), cancellation, firstBytes);
                 finish(pgDump, cancellation);
+                dumping.done();
             } catch (RuntimeException e) {
+                dumping.failed(e);
                 closeAfterFailure(encoder);
                 throw e;
             }
             close(encoder, upload);
-            return new Dumped(upload.complete(FORMAT), null, dumpBytes);
+            Dumped dumped = new Dumped(upload.complete(FORMAT), null, dumpBytes);
+            uploading.done();
+            return dumped;
         } catch (IOException e) {
             throw pgDumpFailed(cancellation, e);
         }
@@ -176,13 +190,17 @@ public class DumpStreamer {
                     encoding.workers(), estimate, localDiskLimit, cancellation,
                     new ProgressTicker(events, estimate, progressConfig.interval())::done, events.jobId());
             List<ArchiveFile> files;
-            try (ToolProcess pgDump = ToolProcess.start(directoryCommand(tools, encoding.compression(), jobs, snapshot,
-                    dir), job.target(), cancellation, ToolProcess.Stdout.DISCARD)) {
+            try (StageSpan uploading = traces.open(Stage.UPLOAD, events.trace());
+                    StageSpan dumping = traces.open(Stage.DUMP, events.trace());
+                    ToolProcess pgDump = ToolProcess.start(directoryCommand(tools, encoding.compression(), jobs,
+                            snapshot, dir), job.target(), cancellation, ToolProcess.Stdout.DISCARD)) {
                 events.emit(new BackupEvents.Started(0, estimate, 0));
                 // pg_dump holds its snapshot once it has started its workers; counting may begin
                 firstBytes.run();
                 files = upload.run(pgDump.handle(), dir);
                 finish(pgDump, cancellation);
+                dumping.done();
+                uploading.done();
             }
             LOG.infof("job=%s target=%s stage=directory-stored files=%d bytes=%d jobs=%d peakLocalBytes=%d pauses=%d",
                     events.jobId(), job.target().name(), files.size(), upload.storedBytes(), jobs, upload.peakLocalBytes(),

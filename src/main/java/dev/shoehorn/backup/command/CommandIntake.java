@@ -3,6 +3,7 @@ package dev.shoehorn.backup.command;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,11 @@ import dev.shoehorn.backup.progress.EventsStoppedException;
 import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.signing.CommandSignatures;
 import dev.shoehorn.backup.storage.CommandRecord;
+import dev.shoehorn.backup.tracing.Stage;
+import dev.shoehorn.backup.tracing.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
@@ -56,33 +62,64 @@ public final class CommandIntake<C extends Command> {
         return CompletableFuture.supplyAsync(() -> intake(message), executor).thenCompose(admitted -> admitted);
     }
 
+    /**
+     * One record, in the span of its processing (continuing the trace its {@code traceparent}
+     * names): the span ends here for a refused or skipped command, and when its job has ended
+     * ({@link #finish}) for one handed over.
+     */
     private CompletionStage<Void> intake(Message<byte[]> message) {
         IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
         String jobId = UUID.randomUUID().toString();
-        try {
+        Span span = shared.traces().process(new Traces.Delivery(record.getTopic(), record.getPartition(),
+                record.getOffset(), keyOf(record), shared.group()), Traces.fromHeaders(record.getHeaders()));
+        span.setAttribute(Traces.JOB_ID, jobId);
+        boolean handedOver = false;
+        try (Scope scope = span.makeCurrent()) {
             C command;
             try {
-                command = admit(message, record);
+                command = shared.traces().call(Stage.INTAKE, Context.current(), () -> admit(message, record));
             } catch (RejectedException e) {
+                ended(span, "rejected", e.rejection().failure());
                 return reject(message, record, e.rejection(), jobId);
             }
+            span.setAttribute(Traces.COMMAND_ID, command.commandId().toString());
+            span.setAttribute(Traces.TARGET, command.target());
             JobEvents events = shared.progress().job(jobId, command.commandId().toString(), command.target());
             Optional<CommandRecord> earlier = shared.ledger().peek(kind.name(), command);
             if (earlier.isPresent() && earlier.get().state().isFinal()) {
                 events.emit(kind.skipped(earlier.get()));
+                span.setAttribute(Traces.OUTCOME, "skipped");
                 return message.ack();
             }
             events.emit(kind.accepted(command));
-            JobRunner.Submitted job = shared.runner().submit(jobId,
-                    cancellation -> shared.jobs().run(kind, command, events, cancellation));
-            job.ended().whenComplete((outcome, error) -> finish(message, command, events, outcome, error));
+            JobRunner.Submitted job = shared.runner().submit(jobId, Context.current().wrapFunction(
+                    cancellation -> shared.jobs().run(kind, command, events, cancellation)));
+            job.ended().whenComplete((outcome, error) -> {
+                try {
+                    finish(message, command, events, outcome, error);
+                } finally {
+                    span.setAttribute(Traces.OUTCOME, outcome == null ? "crashed" : outcome.name().toLowerCase(Locale.ROOT));
+                    span.end();
+                }
+            });
+            handedOver = true;
             return job.admitted();
         } catch (EventsStoppedException | InterruptedException e) {
             LOG.infof("job=%s stage=intake-stopped topic=%s partition=%d offset=%d", jobId, record.getTopic(),
                     record.getPartition(), record.getOffset());
+            span.setAttribute(Traces.OUTCOME, "stopped");
             return new CompletableFuture<>(); // stopping: leave the record uncommitted
+        } finally {
+            if (!handedOver) {
+                span.end();
+            }
         }
+    }
+
+    private static void ended(Span span, String outcome, Failure failure) {
+        span.setAttribute(Traces.OUTCOME, outcome);
+        Traces.failed(span, failure);
     }
 
     /** Reads the record and runs every check, cheapest first; storage errors are waited out, never turned into a refusal. */

@@ -5,12 +5,15 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.shoehorn.backup.failure.Backoff;
 import dev.shoehorn.backup.failure.Retry;
 import dev.shoehorn.backup.job.JobRunner;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.signing.CommandSignatures;
 import dev.shoehorn.backup.target.TargetRegistry;
+import dev.shoehorn.backup.tracing.Traces;
 
 /**
  * What every command intake shares, and the factory of the intakes: each feature makes its own
@@ -30,10 +33,17 @@ public class CommandIntakes {
     private final TargetRegistry targets;
     private final Freshness freshness;
     private final CommandSignatures signatures;
+    private final Traces traces;
+    private final String group;
 
     public CommandIntakes(ProgressPublisher progress, DeadLetters deadLetters, JobRunner runner, CommandJobs jobs,
-            CommandLedger ledger, TargetRegistry targets, CommandConfig config, CommandSignatures signatures) {
+            CommandLedger ledger, TargetRegistry targets, CommandConfig config, CommandSignatures signatures,
+            Traces traces,
+            @ConfigProperty(name = "mp.messaging.incoming.backup-commands.group.id", defaultValue = "backup-worker")
+            String group) {
         this.signatures = signatures;
+        this.traces = traces;
+        this.group = group;
         this.progress = progress;
         this.deadLetters = deadLetters;
         this.runner = runner;
@@ -77,5 +87,14 @@ public class CommandIntakes {
 
     CommandSignatures signatures() {
         return signatures;
+    }
+
+    Traces traces() {
+        return traces;
+    }
+
+    /** The consumer group of the command topics (one for both). */
+    String group() {
+        return group;
     }
 }

@@ -21,6 +21,9 @@ import dev.shoehorn.backup.storage.CommandRecord;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.TargetLock;
 import dev.shoehorn.backup.target.TargetRegistry;
+import dev.shoehorn.backup.tracing.Stage;
+import dev.shoehorn.backup.tracing.Traces;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * The one shape of every command's job, backups and restores alike: the target's lock (waited for
@@ -43,9 +46,11 @@ public class CommandJobs {
     private final JobHistory history;
     private final JobMetrics metrics;
     private final Faults faults;
+    private final Traces traces;
 
     public CommandJobs(TargetRegistry targets, TargetLock locks, JobRunner runner, JobAttempts attempts,
-            CommandLedger ledger, JobHistory history, JobMetrics metrics, Faults faults) {
+            CommandLedger ledger, JobHistory history, JobMetrics metrics, Faults faults, Traces traces) {
+        this.traces = traces;
         this.targets = targets;
         this.locks = locks;
         this.runner = runner;
@@ -62,8 +67,8 @@ public class CommandJobs {
         Target target = targets.find(command.target()).orElseThrow();
         JobOutcome outcome;
         try {
-            TargetLock.Held lock = attempts.retrying(events, cancellation,
-                    n -> locks.acquire(target, events.jobId(), cancellation));
+            TargetLock.Held lock = traces.call(Stage.LOCK, events.trace(), () -> attempts.retrying(events,
+                    cancellation, n -> locks.acquire(target, events.jobId(), cancellation)));
             try (lock; JobRunner.Slot slot = runner.slot(cancellation)) {
                 outcome = underLock(kind, command, target, lock, events, cancellation, started);
             }
@@ -108,6 +113,9 @@ public class CommandJobs {
             }
             return outcome;
         }
+        if (archive != null) {
+            Span.fromContext(events.trace()).setAttribute(Traces.ARCHIVE, archive);
+        }
         faults.at(Faults.AFTER_TERMINAL_EVENT);
         finish(job.record().withArchive(archive, Instant.now()).moved(CommandRecord.State.COMPLETED, Instant.now()),
                 events, cancellation);
@@ -137,6 +145,7 @@ public class CommandJobs {
     private <C extends Command> JobOutcome failed(CommandKind<C> kind, C command, JobEvents events,
             Cancellation cancellation, Failure failure, long started, boolean targetChanged) {
         Failure why = cancellation.isCancelled() ? cancellation.reason() : failure;
+        Traces.failed(Span.fromContext(events.trace()), why);
         events.emit(kind.failed(command, why, Duration.ofNanos(System.nanoTime() - started).toMillis(),
                 targetChanged));
         faults.at(Faults.AFTER_TERMINAL_EVENT);

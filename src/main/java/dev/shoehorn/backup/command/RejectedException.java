@@ -1,9 +1,11 @@
 package dev.shoehorn.backup.command;
 
+import dev.shoehorn.backup.failure.CarriesFailure;
 import dev.shoehorn.backup.failure.ErrorCode;
+import dev.shoehorn.backup.failure.Failure;
 
 /** Thrown while reading a command record; carries the rejection to the parser's caller. */
-public final class RejectedException extends RuntimeException {
+public final class RejectedException extends RuntimeException implements CarriesFailure {
 
     private final transient Rejection rejection;
 
@@ -20,5 +22,10 @@ public final class RejectedException extends RuntimeException {
 
     public Rejection rejection() {
         return rejection;
+    }
+
+    @Override
+    public Failure failure() {
+        return rejection.failure();
     }
 }

@@ -1,7 +1,7 @@
 package dev.shoehorn.backup.failure;
 
 /** Carries a {@link Failure} out of deep call stacks (process I/O, SDK callbacks) to the job loop. */
-public final class JobFailedException extends RuntimeException {
+public final class JobFailedException extends RuntimeException implements CarriesFailure {
 
     private final transient Failure failure;
 
@@ -15,6 +15,7 @@ public final class JobFailedException extends RuntimeException {
         this.failure = failure;
     }
 
+    @Override
     public Failure failure() {
         return failure;
     }

@@ -39,6 +39,6 @@ public final class EventEnvelope {
             }
         }
         return new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(), source, event.type().type(),
-                target, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), "application/json", data);
+                target, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), "application/json", null, null, data);
     }
 }

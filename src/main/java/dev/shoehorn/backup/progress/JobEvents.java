@@ -2,6 +2,8 @@ package dev.shoehorn.backup.progress;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.context.Context;
+
 /**
  * The event stream of one job: numbers events 1, 2, 3… without gaps, tags them with the current
  * attempt, and writes one log line per state change. An event's number is taken only once the
@@ -15,6 +17,8 @@ public final class JobEvents {
     private final String jobId;
     private final String commandId;
     private final String target;
+    /** The trace context the job runs in: that of whoever made its event stream. */
+    private final Context trace = Context.current();
     private long seq;
     private volatile int attempt = 1;
 
@@ -36,6 +40,11 @@ public final class JobEvents {
 
     public String target() {
         return target;
+    }
+
+    /** The context of the job's span: its steps' spans are its children, and so are events sent off its steps. */
+    public Context trace() {
+        return trace;
     }
 
     public int attempt() {

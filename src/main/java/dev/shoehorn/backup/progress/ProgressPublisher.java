@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -17,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoehorn.backup.signing.SignatureHeader;
 import dev.shoehorn.backup.signing.SignedKind;
 import dev.shoehorn.backup.signing.Signatures;
+import dev.shoehorn.backup.tracing.Traces;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -37,10 +40,15 @@ public class ProgressPublisher {
     private final String source;
     private final AcknowledgedSends sends;
     private final Signatures signatures;
+    private final Traces traces;
+    private final String topic;
 
     public ProgressPublisher(@Channel("backup-progress") MutinyEmitter<String> emitter, ObjectMapper json,
-            ProgressConfig config, AcknowledgedSends sends, Signatures signatures) {
+            ProgressConfig config, AcknowledgedSends sends, Signatures signatures, Traces traces,
+            @ConfigProperty(name = "backup.topics.progress", defaultValue = "backup.progress") String topic) {
         this.sends = sends;
+        this.traces = traces;
+        this.topic = topic;
         this.signatures = signatures;
         this.emitter = emitter;
         this.json = json;
@@ -64,26 +72,37 @@ public class ProgressPublisher {
         return new JobEvents(this, jobId, commandId, target, lastSeq);
     }
 
+    /**
+     * Sends one event in a producer span of its own (a child of the step that emits it), whose
+     * context the event carries: in its envelope (the CloudEvents distributed-tracing extension,
+     * which survives the event's copies in the archive) and as the record's headers.
+     */
     void publish(JobEvents job, long seq, StageEvent event) {
-        String payload = serialise(job, seq, event);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        // over the bytes the String serializer sends (UTF-8), so that reactors can refuse forged events
-        signatures.sign(SignedKind.EVENT, payload.getBytes(StandardCharsets.UTF_8))
-                .ifPresent(signature -> headers.add(SignatureHeader.NAME, signature.getBytes(StandardCharsets.US_ASCII)));
-        sends.send(emitter, () -> Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(job.target())
-                .withHeaders(headers)
-                .build()),
-                (attempt, failure, wait) -> LOG.warnf(
-                        "job=%s target=%s stage=event-retry type=%s seq=%d attempt=%d wait=%s msg=\"%s\"",
-                        job.jobId(), job.target(), event.type().type(), seq, attempt, wait, failure.message()));
+        CloudEvent untraced = EventEnvelope.of(json, source, job.jobId(), job.commandId(), job.target(), seq,
+                job.attempt(), event);
+        traces.sending(topic, job.target(), untraced.id(), job.trace(), trace -> {
+            Span.current().setAttribute(Traces.EVENT_TYPE, untraced.type());
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("content-type", CloudEvent.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+            trace.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+            String payload = serialise(untraced.traced(trace.get(Traces.TRACEPARENT), trace.get(Traces.TRACESTATE)));
+            // over the bytes the String serializer sends (UTF-8), so that reactors can refuse forged events
+            signatures.sign(SignedKind.EVENT, payload.getBytes(StandardCharsets.UTF_8))
+                    .ifPresent(signature -> headers.add(SignatureHeader.NAME,
+                            signature.getBytes(StandardCharsets.US_ASCII)));
+            sends.send(emitter, () -> Message.of(payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(job.target())
+                    .withHeaders(headers)
+                    .build()),
+                    (attempt, failure, wait) -> LOG.warnf(
+                            "job=%s target=%s stage=event-retry type=%s seq=%d attempt=%d wait=%s msg=\"%s\"",
+                            job.jobId(), job.target(), event.type().type(), seq, attempt, wait, failure.message()));
+        });
     }
 
-    private String serialise(JobEvents job, long seq, StageEvent event) {
+    private String serialise(CloudEvent envelope) {
         try {
-            return json.writeValueAsString(EventEnvelope.of(json, source, job.jobId(), job.commandId(), job.target(),
-                    seq, job.attempt(), event));
+            return json.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event not serialisable", e);
         }

@@ -17,6 +17,7 @@ import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.storage.ReactionRecord;
 import dev.shoehorn.backup.storage.ReactionRecord.State;
+import dev.shoehorn.backup.tracing.Stage;
 
 /**
  * After a restore with {@code postRestore.backfill}: asks the search API to re-index
@@ -52,6 +53,11 @@ public class BackfillTrigger implements Reaction {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.BACKFILL;
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.shoehorn.backup.progress.JobEvents;
 import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.storage.ReactionRecord;
 import dev.shoehorn.backup.storage.ReactionRecord.State;
+import dev.shoehorn.backup.tracing.Stage;
 
 /**
  * After a restore with {@code postRestore.flushCache}: clears the application's Redis cache so that
@@ -51,6 +52,11 @@ public class CacheFlush implements Reaction {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.CACHE_FLUSH;
     }
 
     @Override

@@ -3,11 +3,16 @@ package dev.shoehorn.backup.reaction;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
+import dev.shoehorn.backup.tracing.Stage;
+
 /** Something done after a restore, in a consumer group of its own on the progress topic. */
 public interface Reaction {
 
     /** Name in logs, in the job id and in the storage key of its records ({@code backfill}, {@code cache-flush}). */
     String name();
+
+    /** The reaction's step in a trace. */
+    Stage stage();
 
     /** Whether this restore asked for the reaction. */
     boolean wants(RestoreCompleted restore);

@@ -5,12 +5,14 @@ import java.util.concurrent.CompletionStage;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.signing.EventSignatures;
+import dev.shoehorn.backup.tracing.Traces;
 
 /**
  * The reactions' channels on the progress topic, each its own consumer group so that each sees
@@ -25,9 +27,11 @@ public class ReactionConsumers {
     private final ReactionIntake cacheFlush;
 
     public ReactionConsumers(BackfillTrigger backfillTrigger, CacheFlush cacheFlush, ObjectMapper json,
-            EventSignatures signatures) {
-        this.backfill = new ReactionIntake(backfillTrigger, json, signatures);
-        this.cacheFlush = new ReactionIntake(cacheFlush, json, signatures);
+            EventSignatures signatures, Traces traces,
+            @ConfigProperty(name = "mp.messaging.incoming.backfill-trigger.group.id") String backfillGroup,
+            @ConfigProperty(name = "mp.messaging.incoming.cache-flush.group.id") String cacheFlushGroup) {
+        this.backfill = new ReactionIntake(backfillTrigger, json, signatures, traces, backfillGroup);
+        this.cacheFlush = new ReactionIntake(cacheFlush, json, signatures, traces, cacheFlushGroup);
     }
 
     @Incoming("backfill-trigger")

@@ -13,6 +13,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.reaction.RestoreCompletedReader.Result;
 import dev.shoehorn.backup.signing.EventSignatures;
+import dev.shoehorn.backup.tracing.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * The edge of one reaction on the progress topic: reads each record off the connector's event
@@ -29,9 +34,13 @@ final class ReactionIntake {
     private final RestoreCompletedReader reader;
     private final ExecutorService executor;
     private final EventSignatures signatures;
+    private final Traces traces;
+    private final String group;
 
-    ReactionIntake(Reaction reaction, ObjectMapper json, EventSignatures signatures) {
+    ReactionIntake(Reaction reaction, ObjectMapper json, EventSignatures signatures, Traces traces, String group) {
         this.reaction = reaction;
+        this.traces = traces;
+        this.group = group;
         this.reader = new RestoreCompletedReader(json);
         this.signatures = signatures;
         this.executor = Executors.newSingleThreadExecutor(DaemonThreads.named("reaction-" + reaction.name()));
@@ -58,8 +67,9 @@ final class ReactionIntake {
             if (!signatures.admits(reaction.name(), message, completed.event().restoreJobId())) {
                 return message.ack();
             }
-            try {
-                reaction.react(completed.event());
+            Span span = process(message, completed);
+            try (Scope scope = span.makeCurrent()) {
+                traces.run(reaction.stage(), Context.current(), () -> reaction.react(completed.event()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 LOG.infof("reaction=%s restoreJob=%s stage=interrupted", reaction.name(),
@@ -69,9 +79,22 @@ final class ReactionIntake {
                 // A bug must not stop the partition; the reaction's record says what was done.
                 LOG.errorf(e, "reaction=%s restoreJob=%s stage=internal-error", reaction.name(),
                         completed.event().restoreJobId());
+            } finally {
+                span.end();
             }
         }
         return message.ack();
+    }
+
+    /** The span of reacting to one event: a child of the restore.completed's own send, so that the restore's trace goes on. */
+    private Span process(Message<byte[]> message, Result.Completed completed) {
+        IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
+        Span span = traces.process(new Traces.Delivery(record.getTopic(), record.getPartition(), record.getOffset(),
+                completed.event().target(), group), completed.creation());
+        span.setAttribute(Traces.JOB_ID, Reaction.jobId(reaction.name(), completed.event().restoreJobId()));
+        span.setAttribute(Traces.TARGET, completed.event().target());
+        return span;
     }
 
     void close() {

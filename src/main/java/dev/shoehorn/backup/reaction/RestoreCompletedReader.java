@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.restore.PostRestore;
+import dev.shoehorn.backup.tracing.Traces;
+import io.opentelemetry.context.Context;
 
 /**
  * Picks {@code restore.completed} events out of the progress topic. Everything else there (backup
@@ -29,7 +31,8 @@ public final class RestoreCompletedReader {
         record Unusable(String reason) implements Result {
         }
 
-        record Completed(RestoreCompleted event) implements Result {
+        /** A restore.completed, and the trace context it was sent in (its distributed-tracing extension). */
+        record Completed(RestoreCompleted event, Context creation) implements Result {
         }
     }
 
@@ -69,7 +72,8 @@ public final class RestoreCompletedReader {
         }
         PostRestore postRestore = new PostRestore(steps.path("migrate").asBoolean(false),
                 steps.path("backfill").asBoolean(false), steps.path("flushCache").asBoolean(false));
-        return new Result.Completed(new RestoreCompleted(jobId, text(data, "commandId"), target, postRestore));
+        return new Result.Completed(new RestoreCompleted(jobId, text(data, "commandId"), target, postRestore),
+                Traces.fromCloudEvent(event));
     }
 
     /** Convenience for callers that only care about usable events. */

@@ -23,6 +23,10 @@ import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.Failure;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.failure.Redactor;
+import dev.shoehorn.backup.tracing.Traces;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 
 /**
  * The search API's admin endpoints for a backfill (re-index): {@code POST /api/v1/admin/backfill}
@@ -39,8 +43,10 @@ public class SearchApi {
     private final BackfillConfig config;
     private final ObjectMapper json;
     private final HttpClient http;
+    private final Traces traces;
 
-    public SearchApi(BackfillConfig config, ObjectMapper json) {
+    public SearchApi(BackfillConfig config, ObjectMapper json, Traces traces) {
+        this.traces = traces;
         this.config = config;
         this.json = json;
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout())
@@ -55,7 +61,7 @@ public class SearchApi {
                 .map(names -> HttpRequest.BodyPublishers.ofString(toJson(Map.of("collections", names))))
                 .orElse(HttpRequest.BodyPublishers.noBody());
         HttpResponse<String> response = send(action, request(BACKFILL_PATH)
-                .header("Content-Type", "application/json").POST(body).build());
+                .header("Content-Type", "application/json").POST(body));
         JsonNode answer = parse(response.body());
         List<String> collections = null;
         if (answer.path("collections").isArray()) {
@@ -74,7 +80,7 @@ public class SearchApi {
      */
     public String status() throws InterruptedException {
         String action = "polling the backfill status";
-        HttpResponse<String> response = send(action, request(STATUS_PATH).GET().build());
+        HttpResponse<String> response = send(action, request(STATUS_PATH).GET());
         JsonNode status = parse(response.body()).path("status");
         if (!status.isTextual() || status.asText().isBlank()) {
             throw new JobFailedException(
@@ -92,17 +98,29 @@ public class SearchApi {
                 .header("Authorization", "Bearer " + token());
     }
 
-    private HttpResponse<String> send(String action, HttpRequest request) throws InterruptedException {
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new JobFailedException(SearchApiFailures.ofError(action, e));
+    /** Sends the request in a client span whose context it carries, so that the search API can continue the trace. */
+    private HttpResponse<String> send(String action, HttpRequest.Builder builder) throws InterruptedException {
+        HttpRequest untraced = builder.build();
+        Span span = traces.client(untraced.method(), untraced.uri());
+        try (Scope scope = span.makeCurrent()) {
+            Traces.inject(Context.current(), builder::setHeader);
+            HttpResponse<String> response;
+            try {
+                response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new JobFailedException(SearchApiFailures.ofError(action, e));
+            }
+            Traces.answered(span, response.statusCode());
+            if (!SearchApiFailures.isSuccess(response.statusCode())) {
+                throw new JobFailedException(SearchApiFailures.ofStatus(action, response.statusCode()));
+            }
+            return response;
+        } catch (RuntimeException | InterruptedException e) {
+            Traces.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
         }
-        if (!SearchApiFailures.isSuccess(response.statusCode())) {
-            throw new JobFailedException(SearchApiFailures.ofStatus(action, response.statusCode()));
-        }
-        return response;
     }
 
     /** The token, from the file when one is configured (read at each request, so rotation needs no restart). */

@@ -45,6 +45,8 @@ import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.ToolProcess;
 import dev.shoehorn.backup.target.WorkDirs;
+import dev.shoehorn.backup.tracing.Stage;
+import dev.shoehorn.backup.tracing.Traces;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -80,9 +82,11 @@ public class ArchiveRestorer {
     private final Keys keys;
     private final Path workDir;
     private final Optional<Path> configuredWorkDir;
+    private final Traces traces;
 
     public ArchiveRestorer(ArchiveStore store, PgTools pgTools, ProgressConfig progressConfig, Keys keys,
-            RestoreConfig config) {
+            RestoreConfig config, Traces traces) {
+        this.traces = traces;
         this.configuredWorkDir = config.workDir();
         this.workDir = configuredWorkDir.orElse(Path.of(System.getProperty("java.io.tmpdir")));
         this.store = store;
@@ -105,7 +109,12 @@ public class ArchiveRestorer {
      * the target's {@code restore-jobs}.
      */
     public void restore(RestoreCommand command, CommandJob job, Target target, RestoreMode mode) {
-        Manifest manifest = command.manifest();
+        traces.run(Stage.RESTORE, job.events().trace(), () -> restoreChecked(command.manifest(), command, job, target,
+                mode));
+    }
+
+    private void restoreChecked(Manifest manifest, RestoreCommand command, CommandJob job, Target target,
+            RestoreMode mode) {
         PgTools.Installation tools = toolsFor(target, manifest);
         if (manifest.isDirectory()) {
             Map<String, Long> sizes = new java.util.HashMap<>();

@@ -23,6 +23,8 @@ import dev.shoehorn.backup.storage.CommandRecord;
 import dev.shoehorn.backup.storage.Manifest;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.TargetRegistry;
+import dev.shoehorn.backup.tracing.Stage;
+import dev.shoehorn.backup.tracing.Traces;
 
 /**
  * Restores as a kind of command. The guard rails run at admission, before anything touches the
@@ -48,10 +50,12 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     private final RlsCheck rls;
     private final SwapRestore swaps;
     private final DrillRunner drills;
+    private final Traces traces;
 
     public RestoreService(RestoreCommandParser parser, CommandConfig commands, RestoreConfig config,
             TargetRegistry targets, ArchiveStore store, ArchiveRestorer restorer, Migrations migrations, RlsCheck rls,
-            SwapRestore swaps, DrillRunner drills) {
+            SwapRestore swaps, DrillRunner drills, Traces traces) {
+        this.traces = traces;
         this.drills = drills;
         this.swaps = swaps;
         this.parser = parser;
@@ -229,11 +233,13 @@ public class RestoreService implements CommandKind<RestoreCommand> {
         if (command.isRollback()) {
             return; // the database comes back as it was, checked when it was restored
         }
-        if (command.steps().migrate()) {
-            migrations.run(restored, job.events().jobId(), job.cancellation());
-            job.events().emit(new RestoreEvents.Migrated());
-        }
-        List<String> checked = rls.verify(restored, command.manifest().rlsTables());
-        job.events().emit(new RestoreEvents.RlsVerified(checked));
+        traces.run(Stage.CHECKS, job.events().trace(), () -> {
+            if (command.steps().migrate()) {
+                migrations.run(restored, job.events().jobId(), job.cancellation());
+                job.events().emit(new RestoreEvents.Migrated());
+            }
+            List<String> checked = rls.verify(restored, command.manifest().rlsTables());
+            job.events().emit(new RestoreEvents.RlsVerified(checked));
+        });
     }
 }

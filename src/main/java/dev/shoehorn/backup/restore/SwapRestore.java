@@ -18,6 +18,8 @@ import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.command.CommandJob;
 import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
+import dev.shoehorn.backup.tracing.Stage;
+import dev.shoehorn.backup.tracing.Traces;
 
 /**
  * Restore mode {@code swap}: the archive goes into a fresh database beside the target
@@ -35,8 +37,10 @@ public class SwapRestore {
     private final ArchiveRestorer restorer;
     private final SwapSweeper sweeper;
     private final RestoreConfig config;
+    private final Traces traces;
 
-    public SwapRestore(ArchiveRestorer restorer, SwapSweeper sweeper, RestoreConfig config) {
+    public SwapRestore(ArchiveRestorer restorer, SwapSweeper sweeper, RestoreConfig config, Traces traces) {
+        this.traces = traces;
         this.restorer = restorer;
         this.sweeper = sweeper;
         this.config = config;
@@ -85,11 +89,14 @@ public class SwapRestore {
             checks.accept(into);
             cancellation.check();
             // The rename is the commit point: only while this job still holds the target.
-            commandJob.lock().ensureHeld();
-            admin(target, "swapping " + fresh + " in", c -> {
-                new DatabaseSwap(target.name(), job, target.database(), fresh, marker, kept,
-                        SwapMarker.kept(target.database(), job, command.commandId().toString(), Instant.now())).run(c);
-                return null;
+            traces.run(Stage.SWAP, commandJob.events().trace(), () -> {
+                commandJob.lock().ensureHeld();
+                admin(target, "swapping " + fresh + " in", c -> {
+                    new DatabaseSwap(target.name(), job, target.database(), fresh, marker, kept,
+                            SwapMarker.kept(target.database(), job, command.commandId().toString(), Instant.now()))
+                            .run(c);
+                    return null;
+                });
             });
             swapped = true;
             return kept;
@@ -110,22 +117,24 @@ public class SwapRestore {
         String rollbackOf = command.rollbackOf().orElseThrow();
         String incoming = SwapNames.kept(target.database(), rollbackOf);
         String kept = SwapNames.kept(target.database(), job);
-        return admin(target, "rolling back to " + incoming, c -> {
-            if (keptMarker(c, target, kept, job).isPresent()) {
-                return kept; // by an earlier attempt of this job, whose commit's answer was lost
-            }
-            sweeper.sweepLocked(c, target);
-            SwapMarker marker = keptMarker(c, target, incoming, rollbackOf)
-                    .orElseThrow(() -> new JobFailedException(Failure.permanent(ErrorCode.KEPT_DATABASE_NOT_FOUND,
-                            "target " + target.name() + " has no database " + incoming + " kept by restore job "
+        return traces.call(Stage.SWAP, commandJob.events().trace(), () -> admin(target, "rolling back to " + incoming,
+                c -> {
+                    if (keptMarker(c, target, kept, job).isPresent()) {
+                        return kept; // by an earlier attempt of this job, whose commit's answer was lost
+                    }
+                    sweeper.sweepLocked(c, target);
+                    SwapMarker marker = keptMarker(c, target, incoming, rollbackOf).orElseThrow(() ->
+                            new JobFailedException(Failure.permanent(ErrorCode.KEPT_DATABASE_NOT_FOUND, "target "
+                                    + target.name() + " has no database " + incoming + " kept by restore job "
                                     + rollbackOf + " (not a swap of this target, or dropped after "
                                     + "backup.restore.keep-before); the target was not changed")));
-            commandJob.cancellation().check();
-            commandJob.lock().ensureHeld();
-            new DatabaseSwap(target.name(), job, target.database(), incoming, marker, kept,
-                    SwapMarker.kept(target.database(), job, command.commandId().toString(), Instant.now())).run(c);
-            return kept;
-        });
+                    commandJob.cancellation().check();
+                    commandJob.lock().ensureHeld();
+                    new DatabaseSwap(target.name(), job, target.database(), incoming, marker, kept,
+                            SwapMarker.kept(target.database(), job, command.commandId().toString(), Instant.now()))
+                            .run(c);
+                    return kept;
+                }));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -18,6 +19,8 @@ import dev.shoehorn.backup.progress.AcknowledgedSends;
 import dev.shoehorn.backup.signing.SignatureHeader;
 import dev.shoehorn.backup.signing.SignedKind;
 import dev.shoehorn.backup.signing.Signatures;
+import dev.shoehorn.backup.tracing.Traces;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -37,10 +40,18 @@ public class ScheduledCommands {
     private final AcknowledgedSends sends;
     private final Signatures signatures;
     private final ObjectMapper json;
+    private final Traces traces;
+    private final String backupTopic;
+    private final String restoreTopic;
 
     public ScheduledCommands(@Channel("scheduled-backups") MutinyEmitter<byte[]> emitter,
             @Channel("scheduled-drills") MutinyEmitter<byte[]> drills, AcknowledgedSends sends, Signatures signatures,
-            ObjectMapper json) {
+            ObjectMapper json, Traces traces,
+            @ConfigProperty(name = "mp.messaging.outgoing.scheduled-backups.topic") String backupTopic,
+            @ConfigProperty(name = "mp.messaging.outgoing.scheduled-drills.topic") String restoreTopic) {
+        this.traces = traces;
+        this.backupTopic = backupTopic;
+        this.restoreTopic = restoreTopic;
         this.emitter = emitter;
         this.drills = drills;
         this.sends = sends;
@@ -50,7 +61,8 @@ public class ScheduledCommands {
 
     /** @throws dev.shoehorn.backup.progress.EventsStoppedException when the worker stops first */
     public void publish(SlotCommand command, Instant now) {
-        send(emitter, SignedKind.BACKUP, command.target(), command.slot(), command.value(now));
+        send(emitter, backupTopic, SignedKind.BACKUP, command.target(), command.slot(), command.commandId(),
+                command.value(now));
     }
 
     /**
@@ -58,8 +70,9 @@ public class ScheduledCommands {
      * commandId is derived from (target, slot), as a backup slot's is.
      */
     public void publishDrill(String target, Cron cron, Instant slot, Instant now) {
-        send(drills, SignedKind.RESTORE, target, slot, new DrillValue(SlotCommand.slotId("drill", target, slot),
-                target, SlotCommand.REQUESTED_BY, "scheduled drill slot " + slot + " (" + cron + ")", now, true));
+        UUID commandId = SlotCommand.slotId("drill", target, slot);
+        send(drills, restoreTopic, SignedKind.RESTORE, target, slot, commandId, new DrillValue(commandId, target,
+                SlotCommand.REQUESTED_BY, "scheduled drill slot " + slot + " (" + cron + ")", now, true));
     }
 
     /** A scheduled drill: a restore command of the target's latest archive with {@code drill: true}. */
@@ -67,22 +80,27 @@ public class ScheduledCommands {
             boolean drill) {
     }
 
-    private void send(MutinyEmitter<byte[]> to, SignedKind kind, String target, Instant slot, Object command) {
+    /** Sends a slot's command as the first span of a new trace, which its job then continues. */
+    private void send(MutinyEmitter<byte[]> to, String topic, SignedKind kind, String target, Instant slot,
+            UUID commandId, Object command) {
         byte[] value;
         try {
             value = json.writeValueAsBytes(command);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("slot command not serialisable", e);
         }
-        RecordHeaders headers = new RecordHeaders();
-        signatures.sign(kind, value)
-                .ifPresent(s -> headers.add(SignatureHeader.NAME, s.getBytes(StandardCharsets.US_ASCII)));
-        sends.send(to, () -> Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(target)
-                .withHeaders(headers)
-                .build()),
-                (attempt, failure, wait) -> LOG.warnf(
-                        "target=%s stage=slot-publish-retry slot=%s attempt=%d wait=%s msg=\"%s\"", target, slot,
-                        attempt, wait, failure.message()));
+        traces.sending(topic, target, commandId.toString(), Context.root(), trace -> {
+            RecordHeaders headers = new RecordHeaders();
+            trace.forEach((name, text) -> headers.add(name, text.getBytes(StandardCharsets.UTF_8)));
+            signatures.sign(kind, value)
+                    .ifPresent(s -> headers.add(SignatureHeader.NAME, s.getBytes(StandardCharsets.US_ASCII)));
+            sends.send(to, () -> Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(target)
+                    .withHeaders(headers)
+                    .build()),
+                    (attempt, failure, wait) -> LOG.warnf(
+                            "target=%s stage=slot-publish-retry slot=%s attempt=%d wait=%s msg=\"%s\"", target, slot,
+                            attempt, wait, failure.message()));
+        });
     }
 }

@@ -54,7 +54,11 @@ public class ConfigSummary {
                 + " reactions=" + quoted(reactions.strip())
                 + " signingKey=" + value("backup.signing.key-id", "none")
                 + " trustedKeys=" + quoted(publicKeys)
-                + " encryption=" + (has("backup.encryption.keyset") || has("backup.encryption.keyset-file") ? "keyset" : "none");
+                + " encryption=" + (has("backup.encryption.keyset") || has("backup.encryption.keyset-file") ? "keyset" : "none")
+                + " traces=" + config.getOptionalValue("backup.tracing.otlp-endpoint", java.net.URI.class)
+                        // a URL's user part could be a credential: host and port only
+                        .map(uri -> uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()))
+                        .orElse("off");
     }
 
     private String value(String key, String otherwise) {

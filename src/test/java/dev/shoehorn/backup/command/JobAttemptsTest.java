@@ -43,7 +43,7 @@ class JobAttemptsTest {
         public Duration retryMax() {
             return Duration.ofSeconds(1);
         }
-    }, null, null).job("job", "command", "target");
+    }, null, null, null, "backup.progress").job("job", "command", "target");
     private final Cancellation cancellation = new Cancellation();
 
     @Test

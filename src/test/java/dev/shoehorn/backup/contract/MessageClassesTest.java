@@ -356,7 +356,7 @@ class MessageClassesTest {
         };
         return new RestoreService(null, TestCommandConfig.limit(65_536), new RestoreDefaults(false,
                 RestoreMode.SINGLE_TRANSACTION, java.time.Duration.ofHours(24), java.time.Duration.ofMinutes(15)),
-                TestTargets.registry(targets), store, null, null, null, null, null);
+                TestTargets.registry(targets), store, null, null, null, null, null, null);
     }
 
     private static Manifest manifestOf(String key, String source) {

@@ -344,12 +344,24 @@ class SchemaExamplesTest {
     void unknownFieldsAreAllowedBecauseV1IsAdditive() {
         // Given examples with a field added by a later v1 release
         ObjectNode command = firstExample("backup-command.schema.json").put("priority", "high");
-        ObjectNode event = firstExample("cloudevent.schema.json").put("traceparent", "00-abc-def-01");
+        ObjectNode event = firstExample("cloudevent.schema.json").put("partitionkey", "shoehorn");
         ((ObjectNode) event.get("data")).put("host", "db-7");
 
         // Then they still pass
         assertThat(schemas.validate("backup-command.schema.json", command)).isEmpty();
         assertThat(schemas.validateEvent(event.toString())).isEmpty();
+    }
+
+    @Test
+    void anEventsTraceContextIsAW3cTraceparent() {
+        // Given an event with the distributed-tracing extension, well formed or not
+        ObjectNode traced = firstExample("cloudevent.schema.json")
+                .put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").put("tracestate", "v=1");
+        ObjectNode malformed = firstExample("cloudevent.schema.json").put("traceparent", "00-abc-def-01");
+
+        // Then the first is valid and the second is not
+        assertThat(schemas.validateEvent(traced.toString())).isEmpty();
+        assertThat(schemas.validateEvent(malformed.toString())).isNotEmpty();
     }
 
     @Test

@@ -34,8 +34,8 @@ public class SearchApiStandIn implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "it-search-token-" + UUID.randomUUID();
     public static final String STARTED_AT = "2026-11-28T02:00:00Z";
 
-    /** One request as the server saw it. */
-    public record Request(String method, String path, String authorization, String body) {
+    /** One request as the server saw it; {@code traceparent} is the trace context it carried, if any. */
+    public record Request(String method, String path, String authorization, String body, String traceparent) {
     }
 
     /** One scripted answer. */
@@ -86,7 +86,8 @@ public class SearchApiStandIn implements QuarkusTestResourceLifecycleManager {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             REQUESTS.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders().getFirst("Authorization"), body));
+                    exchange.getRequestHeaders().getFirst("Authorization"), body,
+                    exchange.getRequestHeaders().getFirst("traceparent")));
             Answer answer = script.pollFirst();
             if (answer == null) {
                 answer = otherwise;

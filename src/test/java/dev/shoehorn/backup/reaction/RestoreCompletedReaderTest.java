@@ -30,8 +30,8 @@ class RestoreCompletedReaderTest {
         Result result = reader.read(bytes(event));
 
         // Then the reactions get what they need, unknown fields notwithstanding
-        assertThat(result).isEqualTo(new Result.Completed(new RestoreCompleted(JOB, COMMAND, "shoehorn_staging",
-                new PostRestore(false, true, true))));
+        assertThat(result).isInstanceOfSatisfying(Result.Completed.class, completed -> assertThat(completed.event())
+                .isEqualTo(new RestoreCompleted(JOB, COMMAND, "shoehorn_staging", new PostRestore(false, true, true))));
     }
 
     @ParameterizedTest
