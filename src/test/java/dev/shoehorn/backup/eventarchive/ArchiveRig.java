@@ -22,6 +22,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shoehorn.backup.it.SuiteSecrets;
+import dev.shoehorn.backup.it.TopicDump;
 import dev.shoehorn.backup.journal.EventSegments;
 import dev.shoehorn.backup.journal.SegmentLine;
 import dev.shoehorn.backup.local.LocalKafka;
@@ -46,7 +48,7 @@ public final class ArchiveRig implements AutoCloseable {
     public static final String TOPIC = "backup.progress";
     public static final String PREFIX = "backups";
     private static final String KEY = "rig";
-    private static final String SECRET = "rig-secret";
+    private static final String SECRET = SuiteSecrets.secret("rig-secret-" + UUID.randomUUID());
 
     private final LocalKafka kafka;
     private final LocalS3 s3Server;
@@ -212,6 +214,7 @@ public final class ArchiveRig implements AutoCloseable {
         s3.close();
         s3Server.deleteBucket(bucket);
         s3Server.close();
+        TopicDump.save(kafka.bootstrapServers(), "archive-rig");
         kafka.close();
     }
 }

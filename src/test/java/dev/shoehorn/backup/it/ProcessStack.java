@@ -37,7 +37,7 @@ final class ProcessStack implements AutoCloseable {
      */
     private ProcessStack(String name, LocalKafka kafka, Map<String, Boolean> targets, int partitions) throws Exception {
         this.name = name;
-        this.secret = name + "-secret-" + suffix;
+        this.secret = SuiteSecrets.secret(name + "-secret-" + suffix);
         this.kafka = kafka;
         kafka.createTopics(Map.of("backup.commands", partitions, "restore.commands", partitions, "backup.progress",
                 partitions, "backup.commands.dlq", 1, "restore.commands.dlq", 1));
@@ -140,6 +140,7 @@ final class ProcessStack implements AutoCloseable {
         }
         s3.deleteBucket(bucket());
         s3.close();
+        TopicDump.save(kafka.bootstrapServers(), name);
         kafka.close();
     }
 }

@@ -18,7 +18,7 @@ public class ReactionsProfile implements QuarkusTestProfile {
     /** Another database that must never be touched. */
     public static final int OTHER_DB = 12;
     /** Configured as well, but the token file wins: this one must never be sent or leak. */
-    public static final String CONFIG_TOKEN = "it-config-token-" + java.util.UUID.randomUUID();
+    public static final String CONFIG_TOKEN = SuiteSecrets.secret("it-config-token-" + java.util.UUID.randomUUID());
 
     @Override
     public Map<String, String> getConfigOverrides() {

@@ -31,7 +31,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class SearchApiStandIn implements QuarkusTestResourceLifecycleManager {
 
     /** The token the worker reads from its token file; tests check it never leaks. */
-    public static final String TOKEN = "it-search-token-" + UUID.randomUUID();
+    public static final String TOKEN = SuiteSecrets.secret("it-search-token-" + UUID.randomUUID());
     public static final String STARTED_AT = "2026-11-28T02:00:00Z";
 
     /** One request as the server saw it; {@code traceparent} is the trace context it carried, if any. */

@@ -31,6 +31,10 @@ public final class SigningKeys {
     public static final KeyPair OPS = Ed25519Keys.generate();
     public static final KeyPair STRANGER = Ed25519Keys.generate();
 
+    static {
+        SuiteSecrets.register(privateKeySpellings());
+    }
+
     private SigningKeys() {
     }
 

@@ -36,11 +36,11 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
     /** The source's database as a target whose archives are encrypted (the others' are not). */
     public static final String SEALED = "it_sealed";
     /** The archive keyset of the worker (and of the CLI run against it). */
-    public static final String KEYSET = dev.shoehorn.backup.codec.Keyring.newKeysetJson();
+    public static final String KEYSET = SuiteSecrets.keyset(dev.shoehorn.backup.codec.Keyring.newKeysetJson());
     public static final String ACCESS_KEY = "it-access";
     /** Secrets the worker is given; tests check they never leak into events or logs. */
-    public static final String S3_SECRET = "it-s3-secret-" + UUID.randomUUID();
-    public static final String PG_PASSWORD = "it-pg-password-" + UUID.randomUUID();
+    public static final String S3_SECRET = SuiteSecrets.secret("it-s3-secret-" + UUID.randomUUID());
+    public static final String PG_PASSWORD = SuiteSecrets.secret("it-pg-password-" + UUID.randomUUID());
     public static final String PREFIX = "it-backups";
 
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
@@ -169,6 +169,7 @@ public class WorkerStack implements QuarkusTestResourceLifecycleManager {
             s3.close();
         }
         if (kafka != null) {
+            TopicDump.save(kafka.bootstrapServers(), "worker-stack");
             kafka.close();
         }
     }

@@ -30,7 +30,7 @@ public final class TestS3 implements AutoCloseable {
 
     static final String PREFIX = "backups";
     private static final String ACCESS_KEY = "k";
-    private static final String SECRET_KEY = "s3cr3t-k";
+    private static final String SECRET_KEY = dev.shoehorn.backup.it.SuiteSecrets.secret("s3cr3t-" + UUID.randomUUID());
 
     private final LocalS3 server;
     private final String bucket = "storage-it-" + UUID.randomUUID().toString().substring(0, 8);

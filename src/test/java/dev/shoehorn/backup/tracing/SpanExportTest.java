@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.shoehorn.backup.it.SuiteSecrets;
+
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 
@@ -25,6 +28,8 @@ class SpanExportTest {
 
     private record Received(String method, String path, String contentType, String authorization, int bytes) {
     }
+
+    private static final String TOKEN = SuiteSecrets.secret("collector-token-" + UUID.randomUUID());
 
     private HttpServer collector;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -54,7 +59,7 @@ class SpanExportTest {
         // Given an endpoint (a base URL) and a header for the collector
         URI endpoint = URI.create("http://127.0.0.1:" + collector.getAddress().getPort());
         SpanProcessor processor = new SpanExport().otlp(config(Optional.of(endpoint), Map.of("authorization",
-                "Bearer collector-token")));
+                "Bearer " + TOKEN)));
 
         // When a span ends and the processor flushes
         export(processor);
@@ -64,7 +69,7 @@ class SpanExportTest {
             assertThat(request.method()).isEqualTo("POST");
             assertThat(request.path()).isEqualTo("/v1/traces");
             assertThat(request.contentType()).isEqualTo("application/x-protobuf");
-            assertThat(request.authorization()).isEqualTo("Bearer collector-token");
+            assertThat(request.authorization()).isEqualTo("Bearer " + TOKEN);
             assertThat(request.bytes()).isPositive();
         });
     }
