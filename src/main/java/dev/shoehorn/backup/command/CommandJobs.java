@@ -98,7 +98,12 @@ public class CommandJobs {
         faults.at(Faults.BEFORE_WORK);
         String archive;
         try {
-            archive = attempts.run(events, cancellation, attempt -> kind.work(command, job));
+            archive = attempts.run(events, cancellation, attempt -> {
+                if (attempt > 1) {
+                    regainLock(kind, command, job);
+                }
+                return kind.work(command, job);
+            });
         } catch (JobFailedException e) {
             JobOutcome outcome = failed(kind, command, events, cancellation, e.failure(), started,
                     job.targetChanged());
@@ -112,6 +117,26 @@ public class CommandJobs {
         finish(job.record().withArchive(archive, Instant.now()).moved(CommandRecord.State.COMPLETED, Instant.now()),
                 events, cancellation);
         return JobOutcome.COMPLETED;
+    }
+
+    /**
+     * A failed attempt may have lost the target's lock with its session (the server restarted, the
+     * session was ended): the next attempt takes it again first, or every commit would find it
+     * gone. While the lock was free another job may have taken the command over (a redelivery to
+     * another worker); the command is then that job's, and this one leaves it as a stopped job
+     * does, without touching its record.
+     */
+    private <C extends Command> void regainLock(CommandKind<C> kind, C command, CommandJob job) {
+        JobEvents events = job.events();
+        if (!job.lock().regain(events.jobId(), job.cancellation())) {
+            return;
+        }
+        String holder = ledger.find(kind.name(), command, events, job.cancellation()).map(CommandRecord::jobId)
+                .orElse("none");
+        if (!holder.equals(events.jobId())) {
+            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "job " + holder
+                    + " took the command over while the lock of target " + command.target() + " was lost"));
+        }
     }
 
     /**
