@@ -95,7 +95,7 @@ public class CommandJobs {
         }
         CommandRecord claim = ledger.claim(kind.name(), command, found, events, cancellation);
         CommandJob job = new CommandJob(target, events, cancellation, lock, found, claim, ledger, faults, started);
-        faults.at(Faults.BEFORE_WORK);
+        faults.at(Faults.BEFORE_WORK, events.commandId());
         String archive;
         try {
             archive = attempts.run(events, cancellation, attempt -> {
@@ -113,7 +113,7 @@ public class CommandJobs {
             }
             return outcome;
         }
-        faults.at(Faults.AFTER_TERMINAL_EVENT);
+        faults.at(Faults.AFTER_TERMINAL_EVENT, events.commandId());
         finish(job.record().withArchive(archive, Instant.now()).moved(CommandRecord.State.COMPLETED, Instant.now()),
                 events, cancellation);
         return JobOutcome.COMPLETED;
@@ -164,7 +164,7 @@ public class CommandJobs {
         Failure why = cancellation.isCancelled() ? cancellation.reason() : failure;
         events.emit(kind.failed(command, why, Duration.ofNanos(System.nanoTime() - started).toMillis(),
                 targetChanged));
-        faults.at(Faults.AFTER_TERMINAL_EVENT);
+        faults.at(Faults.AFTER_TERMINAL_EVENT, events.commandId());
         return why.code() == ErrorCode.WORKER_STOPPED ? JobOutcome.ABANDONED : JobOutcome.FAILED;
     }
 
@@ -183,6 +183,6 @@ public class CommandJobs {
             LOG.errorf("job=%s target=%s stage=record-not-finished state=%s code=%s msg=\"%s\"", record.jobId(),
                     record.target(), record.state(), e.failure().code(), e.failure().message());
         }
-        faults.at(Faults.AFTER_RECORD);
+        faults.at(Faults.AFTER_RECORD, events.commandId());
     }
 }

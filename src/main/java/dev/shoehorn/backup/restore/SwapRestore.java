@@ -65,6 +65,13 @@ public class SwapRestore {
             }
             sweeper.sweepLocked(c, target);
             Databases.drop(c, fresh); // left by an earlier attempt of this job
+            Optional<String> dead = commandJob.earlier().map(e -> SwapNames.scratch(target.database(), e.jobId()));
+            // left by the job of this command that died part-way: it can swap nothing in any more, as
+            // this job holds the target's lock and the command's claim; the sweeper would wait a job timeout
+            if (dead.isPresent() && Databases.drop(c, dead.get())) {
+                LOG.infof("job=%s target=%s stage=dead-job-database-dropped database=%s", job, target.name(),
+                        dead.get());
+            }
             return false;
         });
         if (swappedAlready) {
