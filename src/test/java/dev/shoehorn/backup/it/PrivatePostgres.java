@@ -36,7 +36,8 @@ final class PrivatePostgres implements AutoCloseable {
 
     static PrivatePostgres start() throws IOException, InterruptedException {
         Path bin = binaries();
-        Path dir = Files.createTempDirectory("bw-pg-");
+        // not bw-pg-<digits>: workers sweep directories of that name from the temporary directory
+        Path dir = Files.createTempDirectory("bw-it-postgres-");
         PrivatePostgres server = new PrivatePostgres(dir, bin, freePort());
         try {
             if (runsAsRoot()) {
