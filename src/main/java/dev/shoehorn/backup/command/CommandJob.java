@@ -79,7 +79,7 @@ public final class CommandJob {
     /** As {@link #applied()}, for a swap that keeps the target's former database as {@code kept}. */
     public void applied(String kept) {
         record = ledger.save(record.applied(kept, Instant.now()), events, cancellation);
-        faults.at(Faults.AFTER_APPLY);
+        faults.at(Faults.AFTER_APPLY, events.commandId());
     }
 
     public boolean targetChanged() {
@@ -87,7 +87,7 @@ public final class CommandJob {
     }
 
     public void crashPoint(String point) {
-        faults.at(point);
+        faults.at(point, events.commandId());
     }
 
     public long millisSinceStart() {

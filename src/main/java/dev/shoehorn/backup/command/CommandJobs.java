@@ -100,10 +100,15 @@ public class CommandJobs {
         }
         CommandRecord claim = ledger.claim(kind.name(), command, found, events, cancellation);
         CommandJob job = new CommandJob(target, events, cancellation, lock, found, claim, ledger, faults, started);
-        faults.at(Faults.BEFORE_WORK);
+        faults.at(Faults.BEFORE_WORK, events.commandId());
         String archive;
         try {
-            archive = attempts.run(events, cancellation, attempt -> kind.work(command, job));
+            archive = attempts.run(events, cancellation, attempt -> {
+                if (attempt > 1) {
+                    regainLock(kind, command, job);
+                }
+                return kind.work(command, job);
+            });
         } catch (JobFailedException e) {
             JobOutcome outcome = failed(kind, command, events, cancellation, e.failure(), started,
                     job.targetChanged());
@@ -116,10 +121,30 @@ public class CommandJobs {
         if (archive != null) {
             Span.fromContext(events.trace()).setAttribute(Traces.ARCHIVE, archive);
         }
-        faults.at(Faults.AFTER_TERMINAL_EVENT);
+        faults.at(Faults.AFTER_TERMINAL_EVENT, events.commandId());
         finish(job.record().withArchive(archive, Instant.now()).moved(CommandRecord.State.COMPLETED, Instant.now()),
                 events, cancellation);
         return JobOutcome.COMPLETED;
+    }
+
+    /**
+     * A failed attempt may have lost the target's lock with its session (the server restarted, the
+     * session was ended): the next attempt takes it again first, or every commit would find it
+     * gone. While the lock was free another job may have taken the command over (a redelivery to
+     * another worker); the command is then that job's, and this one leaves it as a stopped job
+     * does, without touching its record.
+     */
+    private <C extends Command> void regainLock(CommandKind<C> kind, C command, CommandJob job) {
+        JobEvents events = job.events();
+        if (!job.lock().regain(events.jobId(), job.cancellation())) {
+            return;
+        }
+        String holder = ledger.find(kind.name(), command, events, job.cancellation()).map(CommandRecord::jobId)
+                .orElse("none");
+        if (!holder.equals(events.jobId())) {
+            throw new JobFailedException(Failure.retryable(ErrorCode.WORKER_STOPPED, "job " + holder
+                    + " took the command over while the lock of target " + command.target() + " was lost"));
+        }
     }
 
     /**
@@ -148,7 +173,7 @@ public class CommandJobs {
         Traces.failed(Span.fromContext(events.trace()), why);
         events.emit(kind.failed(command, why, Duration.ofNanos(System.nanoTime() - started).toMillis(),
                 targetChanged));
-        faults.at(Faults.AFTER_TERMINAL_EVENT);
+        faults.at(Faults.AFTER_TERMINAL_EVENT, events.commandId());
         return why.code() == ErrorCode.WORKER_STOPPED ? JobOutcome.ABANDONED : JobOutcome.FAILED;
     }
 
@@ -167,6 +192,6 @@ public class CommandJobs {
             LOG.errorf("job=%s target=%s stage=record-not-finished state=%s code=%s msg=\"%s\"", record.jobId(),
                     record.target(), record.state(), e.failure().code(), e.failure().message());
         }
-        faults.at(Faults.AFTER_RECORD);
+        faults.at(Faults.AFTER_RECORD, events.commandId());
     }
 }

@@ -1,5 +1,9 @@
 package dev.shoehorn.backup.command;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,10 +16,12 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Fault hooks for the tests of the crash guarantees (docs/reliability.md): with
- * {@code backup.faults.halt-at=<point>} the worker halts, as a SIGKILL would stop it, when a job
- * reaches that point; with {@code backup.faults.throw-at=<point>} the job throws there something
- * that no step of it catches, as a bug would. Never set in production; the start-up log says when
- * one is.
+ * {@code backup.faults.halt-file=<file>} the worker reads that file at each crash point and halts,
+ * as a SIGKILL would stop it, when the file names that point and the job's command
+ * ({@code <point> <commandId>}), so that a test arms a running worker for one command and starts no
+ * worker of its own for it; with {@code backup.faults.throw-at=<point>} the job throws there
+ * something that no step of it catches, as a bug would. Never set in production; the start-up log
+ * says when one is.
  */
 @ApplicationScoped
 public class Faults {
@@ -33,27 +39,40 @@ public class Faults {
 
     private static final Logger LOG = Logger.getLogger(Faults.class);
 
-    private final Optional<String> haltAt;
+    private final Optional<Path> haltFile;
     private final Optional<String> throwAt;
 
-    public Faults(@ConfigProperty(name = "backup.faults.halt-at") Optional<String> haltAt,
+    public Faults(@ConfigProperty(name = "backup.faults.halt-file") Optional<String> haltFile,
             @ConfigProperty(name = "backup.faults.throw-at") Optional<String> throwAt) {
-        this.haltAt = haltAt.filter(p -> !p.isBlank());
+        this.haltFile = haltFile.filter(f -> !f.isBlank()).map(Path::of);
         this.throwAt = throwAt.filter(p -> !p.isBlank());
     }
 
     void onStart(@Observes StartupEvent start) {
-        haltAt.ifPresent(p -> LOG.warnf("stage=faults haltAt=%s msg=\"test crash point armed\"", p));
+        haltFile.ifPresent(f -> LOG.warnf("stage=faults haltFile=%s msg=\"test crash points read\"", f));
         throwAt.ifPresent(p -> LOG.warnf("stage=faults throwAt=%s msg=\"test fault armed\"", p));
     }
 
-    public void at(String point) {
-        if (haltAt.filter(point::equals).isPresent()) {
-            LOG.warnf("stage=halting point=%s", point);
+    /** The crash point {@code point} of a job of the command {@code commandId}. */
+    public void at(String point, String commandId) {
+        if (haltFile.isPresent() && armed(haltFile.get()).equals(point + " " + commandId)) {
+            LOG.warnf("stage=halting point=%s command=%s", point, commandId);
             Runtime.getRuntime().halt(137);
         }
         if (throwAt.filter(point::equals).isPresent()) {
             throw new InjectedFault(point);
+        }
+    }
+
+    /** What the halt file names now; nothing while there is none. */
+    private static String armed(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            LOG.warnf("stage=faults haltFile=%s msg=\"%s\"", file, e.getMessage());
+            return "";
         }
     }
 

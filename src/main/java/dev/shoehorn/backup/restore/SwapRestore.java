@@ -69,6 +69,16 @@ public class SwapRestore {
             }
             sweeper.sweepLocked(c, target);
             Databases.drop(c, fresh); // left by an earlier attempt of this job
+            // left by the job of this command that died part-way: it can swap nothing in any more, as
+            // this job holds the target's lock and the command's claim; the sweeper would wait a job timeout
+            Optional<String> deadJob = commandJob.earlier().map(e -> e.jobId());
+            if (deadJob.isPresent()) {
+                String dead = SwapNames.scratch(target.database(), deadJob.get());
+                if (marker(c, target, dead, deadJob.get()).isPresent() && Databases.drop(c, dead)) {
+                    LOG.infof("job=%s target=%s stage=dead-job-database-dropped database=%s", job, target.name(),
+                            dead);
+                }
+            }
             return false;
         });
         if (swappedAlready) {
@@ -169,8 +179,14 @@ public class SwapRestore {
 
     private static Optional<SwapMarker> keptMarker(Connection c, Target target, String name, String jobRef)
             throws SQLException {
+        return marker(c, target, name, jobRef).filter(SwapMarker::kept);
+    }
+
+    /** The marker of the database {@code name} beside the target, if it agrees with that name and names the job. */
+    private static Optional<SwapMarker> marker(Connection c, Target target, String name, String jobRef)
+            throws SQLException {
         return Databases.comment(c, name).flatMap(SwapMarker::parse)
-                .filter(m -> m.kept() && m.describes(name, target.database()) && m.job().startsWith(jobRef));
+                .filter(m -> m.describes(name, target.database()) && m.job().startsWith(jobRef));
     }
 
     private static DatabaseIdentity identity(Connection c, Target target) throws SQLException {

@@ -44,11 +44,23 @@ public class TargetLock {
          */
         void ensureHeld();
 
+        /**
+         * Takes the lock again on a session of its own if the one it was held on was lost, waiting
+         * for it as {@link TargetLock#acquire} does. Returns whether it had been lost: if so, other
+         * jobs may have run on the target while it was free.
+         */
+        boolean regain(String job, Cancellation cancellation);
+
         @Override
         void close();
     }
 
     public Held acquire(Target target, String job, Cancellation cancellation) {
+        return new Session(locked(target, job, cancellation), target);
+    }
+
+    /** A new session of the maintenance database that holds the target's lock, once it is free. */
+    private static Connection locked(Target target, String job, Cancellation cancellation) {
         Connection connection = connect(target);
         boolean logged = false;
         try {
@@ -66,7 +78,7 @@ public class TargetLock {
             closeQuietly(connection);
             throw e;
         }
-        return new Session(connection, target);
+        return connection;
     }
 
     /** The lock if it is free now, for housekeeping that gives way to jobs; empty when a job holds it. */
@@ -111,7 +123,15 @@ public class TargetLock {
         }
     }
 
-    private record Session(Connection connection, Target target) implements Held {
+    private static final class Session implements Held {
+
+        private final Target target;
+        private Connection connection;
+
+        Session(Connection connection, Target target) {
+            this.connection = connection;
+            this.target = target;
+        }
 
         @Override
         public void ensureHeld() {
@@ -131,6 +151,20 @@ public class TargetLock {
             } catch (SQLException e) {
                 throw new JobFailedException(Failure.retryable(ErrorCode.TARGET_UNREACHABLE,
                         "the lock of target " + target.name() + " was lost with its session: " + e.getMessage()), e);
+            }
+        }
+
+        @Override
+        public boolean regain(String job, Cancellation cancellation) {
+            try {
+                ensureHeld();
+                return false;
+            } catch (JobFailedException lost) {
+                closeQuietly(connection);
+                connection = locked(target, job, cancellation);
+                LOG.infof("job=%s target=%s stage=lock-regained lost=\"%s\"", job, target.name(),
+                        lost.failure().message());
+                return true;
             }
         }
 

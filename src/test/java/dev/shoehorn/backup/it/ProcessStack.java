@@ -11,6 +11,7 @@ import dev.shoehorn.backup.local.DemoDatabase;
 import dev.shoehorn.backup.local.LocalKafka;
 import dev.shoehorn.backup.local.LocalPostgres;
 import dev.shoehorn.backup.local.LocalS3;
+import org.gaul.s3proxy.blobstore.BlobStore;
 
 /**
  * The real parts of a test whose workers are processes of their own (to be killed, halted or cut
@@ -35,13 +36,14 @@ final class ProcessStack implements AutoCloseable {
      * @param name what the test is, in the bucket's and databases' names
      * @param targets target name to whether its database starts as the demo database (else empty)
      */
-    private ProcessStack(String name, LocalKafka kafka, Map<String, Boolean> targets, int partitions) throws Exception {
+    private ProcessStack(String name, LocalKafka kafka, Map<String, Boolean> targets, int partitions,
+            UnaryOperator<BlobStore> store) throws Exception {
         this.name = name;
         this.secret = SuiteSecrets.secret(name + "-secret-" + suffix);
         this.kafka = kafka;
         kafka.createTopics(Map.of("backup.commands", partitions, "restore.commands", partitions, "backup.progress",
                 partitions, "backup.commands.dlq", 1, "restore.commands.dlq", 1));
-        this.s3 = LocalS3.start(0, null, name, secret, UnaryOperator.identity());
+        this.s3 = LocalS3.start(0, null, name, secret, store);
         s3.createBucket(bucket());
         this.databases = new java.util.TreeMap<>();
         for (var target : targets.entrySet()) {
@@ -63,12 +65,18 @@ final class ProcessStack implements AutoCloseable {
 
     /** With {@code partitions} partitions of the command and progress topics, for work spread over workers. */
     static ProcessStack start(String name, Map<String, Boolean> targets, int partitions) throws Exception {
-        return new ProcessStack(name, LocalKafka.start(0), targets, partitions);
+        return new ProcessStack(name, LocalKafka.start(0), targets, partitions, UnaryOperator.identity());
+    }
+
+    /** With the S3 server's store wrapped by {@code store}, e.g. to hold reads ({@link StalledReads}). */
+    static ProcessStack start(String name, Map<String, Boolean> targets, UnaryOperator<BlobStore> store)
+            throws Exception {
+        return new ProcessStack(name, LocalKafka.start(0), targets, 1, store);
     }
 
     /** With a broker that the test can stop and start again. */
     static ProcessStack startRestartable(String name, Map<String, Boolean> targets) throws Exception {
-        return new ProcessStack(name, LocalKafka.startRestartable(), targets, 1);
+        return new ProcessStack(name, LocalKafka.startRestartable(), targets, 1, UnaryOperator.identity());
     }
 
     LocalKafka kafka() {

@@ -30,9 +30,9 @@ public final class TableLock implements AutoCloseable {
         return new TableLock(connection);
     }
 
+    /** Ends the session, and with it its transaction and the lock; one the server ended already (a restart) too. */
     @Override
     public void close() throws SQLException {
-        connection.rollback();
         connection.close();
     }
 }

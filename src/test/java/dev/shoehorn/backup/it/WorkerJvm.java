@@ -19,10 +19,12 @@ import dev.shoehorn.backup.local.LocalS3;
 public final class WorkerJvm implements AutoCloseable {
 
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private final String name;
     private final Process process;
     private final Path log;
 
-    private WorkerJvm(Process process, Path log) {
+    private WorkerJvm(String name, Process process, Path log) {
+        this.name = name;
         this.process = process;
         this.log = log;
     }
@@ -76,7 +78,7 @@ public final class WorkerJvm implements AutoCloseable {
         Path log = Path.of("target", "worker-" + name + ".log");
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
-        return new WorkerJvm(builder.start(), log);
+        return new WorkerJvm(name, builder.start(), log);
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is cleaned up. */
@@ -98,6 +100,11 @@ public final class WorkerJvm implements AutoCloseable {
             throw new IllegalStateException("the worker did not stop within " + timeout);
         }
         return process.exitValue();
+    }
+
+    /** The name it was started with: its events' source is {@code backup-worker/<name>}. */
+    public String name() {
+        return name;
     }
 
     public boolean isAlive() {

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 /**
  * Workers that die under a running backup. The backup is held mid-way by a table lock that
  * pg_dump waits for; the worker is then stopped (SIGTERM) or killed (SIGKILL), and a second
- * worker of the same consumer group must finish the command exactly once.
+ * worker of the same consumer group must finish the command exactly once ({@link LiveWorker}: that
+ * one is the worker the next case stops or kills).
  */
 class WorkerRestartIT {
 
@@ -27,26 +28,30 @@ class WorkerRestartIT {
     private static ProcessStack stack;
     private static Events events;
     private static Commands commands;
+    private static LiveWorker workers;
 
     @BeforeAll
     static void start() throws Exception {
         stack = ProcessStack.start("restart", Map.of(TARGET, true));
         events = stack.events();
         commands = stack.commands();
+        workers = new LiveWorker(stack, "restart", WorkerRestartIT::settings);
     }
 
     @AfterAll
     static void stop() throws Exception {
+        workers.close();
         stack.close();
     }
 
     @Test
     void aStoppedWorkerAbortsItsUploadAndAnotherCompletesTheCommand() throws Exception {
         String commandId = Commands.newCommandId();
-        try (TableLock lock = TableLock.hold(ProcessStack.PG, stack.database(TARGET), "documents"); WorkerJvm a = worker("stop-a")) {
+        try (TableLock lock = TableLock.hold(ProcessStack.PG, stack.database(TARGET), "documents")) {
             // Given a backup held mid-way in worker A
+            WorkerJvm a = workers.get();
             commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
-            awaitStartedBy(commandId, "stop-a");
+            awaitStartedBy(commandId, a);
 
             // When A is stopped as an orchestrator stops it
             a.terminate();
@@ -61,21 +66,21 @@ class WorkerRestartIT {
         }
 
         // And worker B, given the uncommitted command, completes it
-        try (WorkerJvm b = worker("stop-b")) {
-            List<JsonNode> second = events.awaitJobEnd(commandId, 1);
-            assertThat(Events.types(second)).last().isEqualTo("dev.shoehorn.backup.completed");
-            assertThat(second.get(0).path("source").asText()).isEqualTo("backup-worker/stop-b");
-        }
+        WorkerJvm b = workers.get();
+        List<JsonNode> second = events.awaitJobEnd(commandId, 1);
+        assertThat(Events.types(second)).last().isEqualTo("dev.shoehorn.backup.completed");
+        assertThat(second.get(0).path("source").asText()).isEqualTo("backup-worker/" + b.name());
         assertThat(stack.manifestsOf(commandId)).hasSize(1);
     }
 
     @Test
     void aKilledWorkersCommandIsCompletedOnceByAnother() throws Exception {
         String commandId = Commands.newCommandId();
-        try (TableLock lock = TableLock.hold(ProcessStack.PG, stack.database(TARGET), "documents"); WorkerJvm a = worker("kill-a")) {
+        try (TableLock lock = TableLock.hold(ProcessStack.PG, stack.database(TARGET), "documents")) {
             // Given a backup held mid-way in worker A, its multipart upload open
+            WorkerJvm a = workers.get();
             commands.send("backup.commands", TARGET, Commands.backup(commandId, TARGET));
-            awaitStartedBy(commandId, "kill-a");
+            awaitStartedBy(commandId, a);
             assertThat(pendingUploads()).isNotEmpty();
 
             // When A is killed outright
@@ -83,30 +88,29 @@ class WorkerRestartIT {
         }
 
         // Then worker B of the same group gets the command again and completes it, once
-        try (WorkerJvm b = worker("kill-b")) {
-            List<JsonNode> job = events.awaitJobEnd(commandId);
-            assertThat(Events.types(job)).last().isEqualTo("dev.shoehorn.backup.completed");
-            assertThat(job.get(0).path("source").asText()).isEqualTo("backup-worker/kill-b");
-            // And the upload A left behind is aborted by B at start-up
-            await().atMost(Duration.ofSeconds(30)).until(() -> pendingUploads().isEmpty());
-        }
+        WorkerJvm b = workers.get();
+        List<JsonNode> job = events.awaitJobEnd(commandId);
+        assertThat(Events.types(job)).last().isEqualTo("dev.shoehorn.backup.completed");
+        assertThat(job.get(0).path("source").asText()).isEqualTo("backup-worker/" + b.name());
+        // And the upload A left behind is aborted by B at start-up
+        await().atMost(Duration.ofSeconds(30)).until(() -> pendingUploads().isEmpty());
         long terminal = events.ofCommand(commandId).stream()
                 .filter(e -> Events.TERMINAL.contains(e.path("type").asText())).count();
         assertThat(terminal).isEqualTo(1);
         assertThat(stack.manifestsOf(commandId)).hasSize(1);
     }
 
-    private static WorkerJvm worker(String name) throws Exception {
+    private static Map<String, String> settings(String name) {
         Map<String, String> properties = stack.workerSettings(name);
         properties.put("backup.storage.abandoned-upload-age", "1s");
         properties.put("backup.jobs.shutdown-grace", "10s");
-        return stack.worker(name, properties);
+        return properties;
     }
 
-    private static void awaitStartedBy(String commandId, String worker) {
+    private static void awaitStartedBy(String commandId, WorkerJvm worker) {
         await().atMost(Duration.ofSeconds(60)).until(() -> events.ofCommand(commandId).stream()
                 .anyMatch(e -> e.path("type").asText().equals("dev.shoehorn.backup.started")
-                        && e.path("source").asText().equals("backup-worker/" + worker)));
+                        && e.path("source").asText().equals("backup-worker/" + worker.name())));
     }
 
     private static List<MultipartUpload> pendingUploads() {

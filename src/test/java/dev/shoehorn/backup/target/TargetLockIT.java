@@ -50,6 +50,24 @@ class TargetLockIT {
         }
     }
 
+    @Test
+    void aLockLostWithItsSessionIsTakenAgainOnANewOne() throws Exception {
+        try (TargetLock.Held held = locks.acquire(target, "job-1", new Cancellation())) {
+            // Given a lock whose session the server ended
+            assertThat(terminateSessionHolding(target)).isTrue();
+
+            // When the job takes it again before its next attempt
+            boolean lost = held.regain("job-1", new Cancellation());
+
+            // Then it was lost, is held again, and no other session can have it
+            assertThat(lost).isTrue();
+            assertThatCode(held::ensureHeld).doesNotThrowAnyException();
+            assertThat(locks.tryAcquire(target)).isEmpty();
+            assertThat(held.regain("job-1", new Cancellation())).isFalse();
+        }
+        assertThat(locks.tryAcquire(target)).hasValueSatisfying(TargetLock.Held::close);
+    }
+
     /** From a session of the test's own: the server's view of which session holds the target's lock. */
     private static boolean terminateSessionHolding(Target target) throws Exception {
         try (Connection admin = PG.connect("postgres"); PreparedStatement st = admin.prepareStatement(
