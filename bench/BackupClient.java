@@ -21,9 +21,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -336,9 +338,11 @@ public final class BackupClient {
      * had taken and not ended; {@code max_gap_after_stop_s} the longest time without a command
      * ending from the stop on, against {@code median_gap_s} between two endings before it.
      *
-     * <p>{@code verify} reads the progress topic from its beginning to its present end and checks the
-     * commands of a {@code .commands} file; it writes the completed ones (commandId, target, jobId,
-     * archive key) to {@code --out} and prints the last five fields of the line above.
+     * <p>{@code verify} waits until the group has committed every command record (no command can be
+     * delivered again, every job has sent its terminal event), then reads the progress topic from its
+     * beginning to its end and checks the commands of a {@code .commands} file; it writes the
+     * completed ones (commandId, target, jobId, archive key) to {@code --out} and prints the last five
+     * fields of the line above.
      *
      * <p>Done once means, per commandId: exactly one {@code completed} event; no {@code rejected}; a
      * {@code failed} only as {@code WORKER_STOPPED} (a job of a stopped worker, whose command is
@@ -529,7 +533,9 @@ public final class BackupClient {
         static void verify(Map<String, String> options) throws Exception {
             List<Sent> commands = Files.readAllLines(Path.of(required(options, "commands"))).stream()
                     .filter(l -> !l.isBlank()).map(Sent::parse).toList();
-            try (KafkaConsumer<String, String> consumer = progressConsumer(required(options, "bootstrap"))) {
+            String bootstrap = required(options, "bootstrap");
+            try (KafkaConsumer<String, String> consumer = progressConsumer(bootstrap)) {
+                awaitCommitted(bootstrap);
                 List<TopicPartition> partitions = assignProgress(consumer);
                 Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
                 consumer.seekToBeginning(partitions);
@@ -578,6 +584,40 @@ public final class BackupClient {
                     if (System.nanoTime() > deadline) {
                         fail("group " + GROUP + " did not settle on " + expected + " consumer(s) of " + COMMANDS + " within "
                                 + GROUP_WAIT_SECONDS + " s: " + group.groupState() + ", partitions " + owned);
+                    }
+                    Thread.sleep(500);
+                }
+            }
+        }
+
+        /**
+         * Waits until the group has committed every record of the command topic: every command's job
+         * has then ended, its terminal event is in the progress topic, and none is delivered again.
+         */
+        private static void awaitCommitted(String bootstrap) throws Exception {
+            try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(COMMANDS)).allTopicNames().get()
+                        .get(COMMANDS).partitions().stream()
+                        .collect(Collectors.toMap(p -> new TopicPartition(COMMANDS, p.partition()), p -> OffsetSpec.latest()));
+                Map<TopicPartition, Long> end = admin.listOffsets(latest).all().get().entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GROUP_WAIT_SECONDS);
+                while (true) {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+                            .partitionsToOffsetAndMetadata().get();
+                    Map<Integer, Long> left = new TreeMap<>();
+                    end.forEach((p, offset) -> {
+                        long done = committed.get(p) == null ? 0 : committed.get(p).offset();
+                        if (done < offset) {
+                            left.put(p.partition(), offset - done);
+                        }
+                    });
+                    if (left.isEmpty()) {
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        fail("group " + GROUP + " has not committed every command within " + GROUP_WAIT_SECONDS
+                                + " s; records left by partition: " + left);
                     }
                     Thread.sleep(500);
                 }

@@ -236,12 +236,13 @@ prewarm() { # [database], default $DB
 
 # ---- local stack -----------------------------------------------------------------------------------
 # Starts the local stack (in-process Kafka and S3, the worker as a child JVM) with its data under
-# $WORK, appending its output to $WORK/stack.log; waits up to 120 s for the worker to be ready.
-# Sets STACK_PID and WORKER_PID. The worker's options come from the exported BW_WORKER_JAVA_OPTS.
-start_stack() {
-  export BW_LOCAL_DATA=$WORK
-  log "starting the local stack (kafka $BOOTSTRAP, s3 $S3_ENDPOINT, http $BW_LOCAL_HTTP_PORT), log $WORK/stack.log"
-  java -Dbw.worker.jar="$WORKER_JAR" -jar "$LOCAL_JAR" local >>"$WORK/stack.log" 2>&1 &
+# $WORK (or the folder given), appending its output to stack.log there; waits up to 120 s for the
+# worker to be ready. Sets STACK_PID and WORKER_PID. The worker's options come from the exported
+# BW_WORKER_JAVA_OPTS.
+start_stack() { # [data folder, default $WORK]
+  export BW_LOCAL_DATA=${1:-$WORK}
+  log "starting the local stack (kafka $BOOTSTRAP, s3 $S3_ENDPOINT, http $BW_LOCAL_HTTP_PORT), log $BW_LOCAL_DATA/stack.log"
+  java -Dbw.worker.jar="$WORKER_JAR" -jar "$LOCAL_JAR" local >>"$BW_LOCAL_DATA/stack.log" 2>&1 &
   STACK_PID=$!
   await_ready "$READY_URL" "$STACK_PID" "the local stack"
 
