@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -322,9 +324,10 @@ public final class BackupClient {
      *
      * <pre>
      * commands=… window=… window_s=… jobs_per_min_window=… run_s=… jobs_per_min_run=… by_worker=w1:…,w2:…
-     *   by_partition=0:…,1:…,2:… job_s_median=… job_s_p90=… machine_cpu_s=… [cpu_…] [stopped=… signal=… stop_s=… held_partitions=…
-     *   in_flight=… pause_s=… recovery_s=… median_gap_s=… max_gap_after_stop_s=…] commands_checked=…
-     *   completed_once=… skipped_duplicates=… abandoned=… violations=…
+     *   by_partition=0:…,1:…,2:… job_s_median=… job_s_p90=… machine_cpu_s=… [cpu_…] [stopped=… signal=…
+     *   stop_s=… held_partitions=… in_flight=… rebalance_s=… pause_s=… recovery_s=… median_gap_s=…
+     *   max_gap_after_stop_s=…] commands_checked=… completed_once=… skipped_duplicates=… abandoned=…
+     *   violations=…
      * </pre>
      *
      * where the window is the first third of the measured commands to end (the same share for
@@ -333,7 +336,8 @@ public final class BackupClient {
      * (processes of {@code BENCH_WATCH}) the CPU seconds over it; {@code jobs_per_min_run} is the
      * rate of the whole run, stop and recovery included; {@code job_s_*} are of the time from a
      * measured job's {@code started} event (pg_dump running) to its {@code completed} one. {@code
-     * pause_s} is the time from the stop to the first event, from another worker, of a command on a
+     * rebalance_s} is the time from the stop until the group has settled on the workers left, every
+     * partition assigned; {@code pause_s} to the first event, from another worker, of a command on a
      * partition the stopped worker held; {@code recovery_s} to the first completion of a command it
      * had taken and not ended; {@code max_gap_after_stop_s} the longest time without a command
      * ending from the stop on, against {@code median_gap_s} between two endings before it.
@@ -507,6 +511,7 @@ public final class BackupClient {
                 String windowCpu = String.format(Locale.ROOT, " machine_cpu_s=%.2f", machineCpuSeconds() - cpuAtStart)
                         + cpuDeltas(watchedAtStart, watchedCpu());
                 long stopMs = -1;
+                CompletableFuture<Long> rebalanced = null;
                 if (stopPid != null) {
                     stopMs = fleet.millis();
                     ProcessHandle worker = ProcessHandle.of(Long.parseLong(stopPid))
@@ -516,6 +521,11 @@ public final class BackupClient {
                     }
                     log(String.format(Locale.ROOT, "+%.1fs SIG%s to worker %s (pid %s): %d of %d commands had ended",
                             stopMs / 1e3, kill ? "KILL" : "TERM", stopWorker, stopPid, fleet.ended(MEASURED), commands));
+                    // the group's own part of the pause: until it has settled on the workers left
+                    rebalanced = CompletableFuture.supplyAsync(() -> {
+                        awaitGroup(bootstrap, members - 1);
+                        return fleet.millis();
+                    });
                 }
                 fleet.awaitEnded(MEASURED, commands, deadline);
                 long settled = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
@@ -524,7 +534,9 @@ public final class BackupClient {
                 }
                 Files.write(Path.of(out + ".commands"), fleet.sent.values().stream().map(Sent::line).toList());
                 Files.write(Path.of(out + ".events"), fleet.seen.stream().map(Seen::line).toList());
-                String stopFields = stopPid == null ? "" : fleet.stopFields(stopWorker, kill ? "KILL" : "TERM", stopMs);
+                String stopFields = rebalanced == null ? ""
+                        : fleet.stopFields(stopWorker, kill ? "KILL" : "TERM", stopMs, rebalanced.get(GROUP_WAIT_SECONDS,
+                                TimeUnit.SECONDS));
                 Verdict verdict = Verdict.of(fleet.sent.values(), fleet.seen);
                 verdict.report(fleet.rates(commands, window) + windowCpu + stopFields + " " + verdict.fields());
             }
@@ -563,7 +575,7 @@ public final class BackupClient {
          * partition), the group stable and every partition assigned, so that no measurement includes
          * a worker joining.
          */
-        private static void awaitGroup(String bootstrap, int members) throws Exception {
+        private static void awaitGroup(String bootstrap, int members) {
             try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 int partitions = admin.describeTopics(List.of(COMMANDS)).allTopicNames().get().get(COMMANDS).partitions().size();
                 int expected = Math.min(members, partitions);
@@ -585,8 +597,10 @@ public final class BackupClient {
                         fail("group " + GROUP + " did not settle on " + expected + " consumer(s) of " + COMMANDS + " within "
                                 + GROUP_WAIT_SECONDS + " s: " + group.groupState() + ", partitions " + owned);
                     }
-                    Thread.sleep(500);
+                    Thread.sleep(250);
                 }
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException("could not describe group " + GROUP, e);
             }
         }
 
@@ -716,7 +730,7 @@ public final class BackupClient {
          * sent), the commands it had taken and not ended, the pause until another worker sent an event of a
          * command on those partitions, the first completion of one it had taken, and the gaps between endings.
          */
-        private String stopFields(String worker, String signal, long stopMs) {
+        private String stopFields(String worker, String signal, long stopMs, long rebalancedMs) {
             Set<Integer> held = new TreeSet<>();
             Set<String> taken = new HashSet<>();
             for (Seen e : seen) {
@@ -745,10 +759,11 @@ public final class BackupClient {
             }
             before.sort(null);
             long median = before.isEmpty() ? 0 : before.get(before.size() / 2);
-            return String.format(Locale.ROOT, " stopped=%s signal=%s stop_s=%.2f held_partitions=%s in_flight=%d pause_s=%s"
-                    + " recovery_s=%s median_gap_s=%.2f max_gap_after_stop_s=%.2f", worker, signal, stopMs / 1e3,
-                    held.stream().map(String::valueOf).collect(Collectors.joining(",")), taken.size(), seconds(pause),
-                    seconds(recovery), median / 1e3, maxAfter / 1e3);
+            return String.format(Locale.ROOT, " stopped=%s signal=%s stop_s=%.2f held_partitions=%s in_flight=%d"
+                    + " rebalance_s=%.2f pause_s=%s recovery_s=%s median_gap_s=%.2f max_gap_after_stop_s=%.2f", worker,
+                    signal, stopMs / 1e3, held.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                    taken.size(), (rebalancedMs - stopMs) / 1e3, seconds(pause), seconds(recovery), median / 1e3,
+                    maxAfter / 1e3);
         }
 
         private static String seconds(long ms) {
