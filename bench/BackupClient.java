@@ -378,7 +378,7 @@ public final class BackupClient {
             }
         }
 
-        /** One event of a published command, stamped with its arrival (ms since the measured commands' publishing). */
+        /** One event of a published command, stamped with its arrival on the clock of {@link Fleet#millis()}. */
         record Seen(long ms, String type, String commandId, String jobId, String worker, String code,
                 String originalJobId, String originalOutcome, String archiveKey) {
 
@@ -402,8 +402,9 @@ public final class BackupClient {
                 };
             }
 
-            String line() {
-                return String.join("\t", Long.toString(ms), type, commandId, jobId, worker, code, originalJobId,
+            /** The event as a line, its time from {@code from} (the warm-up's before it, negative). */
+            String line(long from) {
+                return String.join("\t", Long.toString(ms - from), type, commandId, jobId, worker, code, originalJobId,
                         originalOutcome, archiveKey);
             }
         }
@@ -476,7 +477,9 @@ public final class BackupClient {
         private final List<Seen> seen = new ArrayList<>();
         private final Set<String> eventIds = new HashSet<>();
         private final Map<String, Long> endedAt = new HashMap<>();
-        private long start = System.nanoTime();
+        private final long origin = System.nanoTime();
+        /** When the measured commands were published, on the clock of {@link #millis()}; every time reported is from here. */
+        private long measuredFrom;
 
         private Fleet(KafkaConsumer<String, String> events) {
             this.events = events;
@@ -505,7 +508,7 @@ public final class BackupClient {
 
                 double cpuAtStart = machineCpuSeconds();
                 Map<String, double[]> watchedAtStart = watchedCpu();
-                fleet.start = System.nanoTime();
+                fleet.measuredFrom = fleet.millis();
                 fleet.publish(producer, targets, commands, MEASURED);
                 fleet.awaitEnded(MEASURED, window, deadline);
                 String windowCpu = String.format(Locale.ROOT, " machine_cpu_s=%.2f", machineCpuSeconds() - cpuAtStart)
@@ -520,7 +523,7 @@ public final class BackupClient {
                         fail("could not signal worker pid " + stopPid);
                     }
                     log(String.format(Locale.ROOT, "+%.1fs SIG%s to worker %s (pid %s): %d of %d commands had ended",
-                            stopMs / 1e3, kill ? "KILL" : "TERM", stopWorker, stopPid, fleet.ended(MEASURED), commands));
+                            (stopMs - fleet.measuredFrom) / 1e3, kill ? "KILL" : "TERM", stopWorker, stopPid, fleet.ended(MEASURED), commands));
                     // the group's own part of the pause: until it has settled on the workers left
                     rebalanced = CompletableFuture.supplyAsync(() -> {
                         awaitGroup(bootstrap, members - 1);
@@ -533,7 +536,7 @@ public final class BackupClient {
                     fleet.poll();
                 }
                 Files.write(Path.of(out + ".commands"), fleet.sent.values().stream().map(Sent::line).toList());
-                Files.write(Path.of(out + ".events"), fleet.seen.stream().map(Seen::line).toList());
+                Files.write(Path.of(out + ".events"), fleet.seen.stream().map(e -> e.line(fleet.measuredFrom)).toList());
                 String stopFields = rebalanced == null ? ""
                         : fleet.stopFields(stopWorker, kill ? "KILL" : "TERM", stopMs, rebalanced.get(GROUP_WAIT_SECONDS,
                                 TimeUnit.SECONDS));
@@ -653,7 +656,7 @@ public final class BackupClient {
                 int partition = ack.getValue().get(30, TimeUnit.SECONDS).partition();
                 sent.put(ack.getKey(), new Sent(ack.getKey(), targetOf.get(ack.getKey()), partition, phase));
             }
-            log(String.format(Locale.ROOT, "+%.1fs published %d %s commands over %d targets", millis() / 1e3, count, phase,
+            log(String.format(Locale.ROOT, "+%.1fs published %d %s commands over %d targets", (millis() - measuredFrom) / 1e3, count, phase,
                     targets.size()));
         }
 
@@ -686,7 +689,7 @@ public final class BackupClient {
         }
 
         private long millis() {
-            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - origin);
         }
 
         private int ended(String phase) {
@@ -701,8 +704,8 @@ public final class BackupClient {
 
         private String rates(int commands, int window) {
             List<Long> ends = measuredEnds();
-            long windowMs = ends.get(window - 1);
-            long lastMs = ends.get(ends.size() - 1);
+            long windowMs = ends.get(window - 1) - measuredFrom;
+            long lastMs = ends.get(ends.size() - 1) - measuredFrom;
             List<Seen> completed = seen.stream()
                     .filter(e -> e.type().equals("completed") && sent.get(e.commandId()).phase().equals(MEASURED)).toList();
             Map<String, Long> byWorker = completed.stream()
@@ -761,7 +764,8 @@ public final class BackupClient {
             long median = before.isEmpty() ? 0 : before.get(before.size() / 2);
             return String.format(Locale.ROOT, " stopped=%s signal=%s stop_s=%.2f held_partitions=%s in_flight=%d"
                     + " rebalance_s=%.2f pause_s=%s recovery_s=%s median_gap_s=%.2f max_gap_after_stop_s=%.2f", worker,
-                    signal, stopMs / 1e3, held.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                    signal, (stopMs - measuredFrom) / 1e3,
+                    held.stream().map(String::valueOf).collect(Collectors.joining(",")),
                     taken.size(), (rebalancedMs - stopMs) / 1e3, seconds(pause), seconds(recovery), median / 1e3,
                     maxAfter / 1e3);
         }
