@@ -8,7 +8,8 @@
 # time. The functions use these
 # globals of the calling script:
 #
-#   DB              the benchmark database (db_size, create_database, fill_rows, prewarm)
+#   DB              the benchmark database (db_size, create_database, create_bench_tables, fill_rows,
+#                   prewarm)
 #   SIZE_MB, TARGET_BYTES   its intended size (create_database, within_tolerance)
 #   WORK            the run's scratch directory (create_database's pgbench.log, the stack's data and
 #                   log, aws.config)
@@ -164,6 +165,20 @@ fill_rows() { # text_from text_to json_from json_to
   ((failed == 0)) || die "generating rows failed"
 }
 
+# The vocabulary and the empty text and jsonb tables of $DB that fill_rows fills.
+create_bench_tables() {
+  psql_db "$DB" <<'EOF'
+create table bench_vocab (id int primary key, word text not null);
+-- 4096 generated words of 3 to 10 letters
+insert into bench_vocab
+select k, translate(substr(md5('word' || k), 1, 3 + k % 8), '0123456789', 'ghijklmnop')
+from generate_series(0, 4095) k;
+create table bench_text (id bigint primary key, author text not null, created_at timestamptz not null,
+  title text not null, body text not null);
+create table bench_docs (id bigint primary key, doc jsonb not null);
+EOF
+}
+
 # (Re-)creates $DB with about $TARGET_BYTES bytes: a fifth pgbench tables, the rest text and jsonb
 # rows of realistic compressibility (about 4:1 under pg_dump -Fc overall), vacuumed and frozen.
 create_database() {
@@ -179,16 +194,7 @@ create_database() {
     cat "$WORK/pgbench.log" >&2
     die "pgbench -i failed"
   }
-  psql_db "$DB" <<'EOF'
-create table bench_vocab (id int primary key, word text not null);
--- 4096 generated words of 3 to 10 letters
-insert into bench_vocab
-select k, translate(substr(md5('word' || k), 1, 3 + k % 8), '0123456789', 'ghijklmnop')
-from generate_series(0, 4095) k;
-create table bench_text (id bigint primary key, author text not null, created_at timestamptz not null,
-  title text not null, body text not null);
-create table bench_docs (id bigint primary key, doc jsonb not null);
-EOF
+  create_bench_tables
   local text_rows json_rows
   text_rows=$((TARGET_BYTES * TEXT_SHARE / 100 / TEXT_ROW_BYTES))
   json_rows=$((TARGET_BYTES * JSON_SHARE / 100 / JSON_ROW_BYTES))
@@ -230,23 +236,15 @@ prewarm() { # [database], default $DB
 
 # ---- local stack -----------------------------------------------------------------------------------
 # Starts the local stack (in-process Kafka and S3, the worker as a child JVM) with its data under
-# $WORK, appending its output to $WORK/stack.log; waits up to 120 s for the worker to be ready.
-# Sets STACK_PID and WORKER_PID. The worker's options come from the exported BW_WORKER_JAVA_OPTS.
-start_stack() {
-  export BW_LOCAL_DATA=$WORK
-  log "starting the local stack (kafka $BOOTSTRAP, s3 $S3_ENDPOINT, http $BW_LOCAL_HTTP_PORT), log $WORK/stack.log"
-  java -Dbw.worker.jar="$WORKER_JAR" -jar "$LOCAL_JAR" local >>"$WORK/stack.log" 2>&1 &
+# $WORK (or the folder given), appending its output to stack.log there; waits up to 120 s for the
+# worker to be ready. Sets STACK_PID and WORKER_PID. The worker's options come from the exported
+# BW_WORKER_JAVA_OPTS.
+start_stack() { # [data folder, default $WORK]
+  export BW_LOCAL_DATA=${1:-$WORK}
+  log "starting the local stack (kafka $BOOTSTRAP, s3 $S3_ENDPOINT, http $BW_LOCAL_HTTP_PORT), log $BW_LOCAL_DATA/stack.log"
+  java -Dbw.worker.jar="$WORKER_JAR" -jar "$LOCAL_JAR" local >>"$BW_LOCAL_DATA/stack.log" 2>&1 &
   STACK_PID=$!
-  local ready=0
-  for _ in $(seq 1 240); do
-    kill -0 "$STACK_PID" 2>/dev/null || die "the local stack exited before the worker was ready"
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$READY_URL" || true) == 200 ]]; then
-      ready=1
-      break
-    fi
-    sleep 0.5
-  done
-  ((ready)) || die "the worker was not ready after 120 s ($READY_URL)"
+  await_ready "$READY_URL" "$STACK_PID" "the local stack"
 
   # The worker: the java child of the stack running quarkus-run.jar on the bench's HTTP port.
   WORKER_PID=
@@ -259,6 +257,17 @@ start_stack() {
   done
   [[ -n $WORKER_PID ]] || die "could not find the worker process (child of $STACK_PID)"
   log "worker ready (pid $WORKER_PID)"
+}
+
+# Waits up to 120 s for the worker answering at a readiness URL to be ready, while the process that
+# runs it (the worker, or the stack whose child it is) lives.
+await_ready() { # url pid what-runs-it
+  for _ in $(seq 1 240); do
+    kill -0 "$2" 2>/dev/null || die "$3 exited before the worker was ready"
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true) == 200 ]] && return 0
+    sleep 0.5
+  done
+  die "the worker was not ready after 120 s ($1)"
 }
 
 # Stops the stack started by start_stack (SIGTERM: the worker first, then S3 and Kafka), killing it
