@@ -14,7 +14,7 @@ public interface StartupConfig {
     Checks checks();
 
     /** How long each check (the broker, the store, one target) may take. */
-    @WithDefault("5s")
+    @WithDefault("10s")
     Duration checkTimeout();
 
     /** Run the checks, print their outcome and exit, 0 when all passed ({@code ./backup-worker check}). */
