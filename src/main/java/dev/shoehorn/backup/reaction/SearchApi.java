@@ -26,7 +26,6 @@ import dev.shoehorn.backup.failure.Redactor;
 import dev.shoehorn.backup.tracing.Traces;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 
 /**
  * The search API's admin endpoints for a backfill (re-index): {@code POST /api/v1/admin/backfill}
@@ -102,7 +101,7 @@ public class SearchApi {
     private HttpResponse<String> send(String action, HttpRequest.Builder builder) throws InterruptedException {
         HttpRequest untraced = builder.build();
         Span span = traces.client(untraced.method(), untraced.uri());
-        try (Scope scope = span.makeCurrent()) {
+        return Traces.within(span, () -> {
             Traces.inject(Context.current(), builder::setHeader);
             HttpResponse<String> response;
             try {
@@ -115,12 +114,7 @@ public class SearchApi {
                 throw new JobFailedException(SearchApiFailures.ofStatus(action, response.statusCode()));
             }
             return response;
-        } catch (RuntimeException | InterruptedException e) {
-            Traces.failed(span, e);
-            throw e;
-        } finally {
-            span.end();
-        }
+        });
     }
 
     /** The token, from the file when one is configured (read at each request, so rotation needs no restart). */

@@ -111,7 +111,11 @@ public class Traces {
 
     /** Opens {@code stage} of the job whose context is {@code job}; its span is current until closed. */
     public StageSpan open(Stage stage, Context job) {
-        return new StageSpan(tracer.spanBuilder(stage.spanName()).setParent(job).startSpan());
+        return new StageSpan(stageSpan(stage, job));
+    }
+
+    private Span stageSpan(Stage stage, Context job) {
+        return tracer.spanBuilder(stage.spanName()).setParent(job).startSpan();
     }
 
     /** A step that returns a value or throws. */
@@ -126,18 +130,24 @@ public class Traces {
         void run() throws E;
     }
 
+    /**
+     * Runs {@code work} with {@code span} current, marks the span failed by whatever it throws, and
+     * ends it: the one shape of every span that is one call (a step, a send, an HTTP request).
+     */
+    public static <T, E extends Exception> T within(Span span, Work<T, E> work) throws E {
+        try (Scope scope = span.makeCurrent()) {
+            return work.run();
+        } catch (Throwable e) {
+            failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
     /** Runs {@code work} as {@code stage} of the job whose context is {@code job}; events it emits are the step's. */
     public <T, E extends Exception> T call(Stage stage, Context job, Work<T, E> work) throws E {
-        try (StageSpan span = open(stage, job)) {
-            try {
-                T result = work.run();
-                span.done();
-                return result;
-            } catch (Throwable e) {
-                span.failed(e);
-                throw e;
-            }
-        }
+        return within(stageSpan(stage, job), work);
     }
 
     /** As {@link #call}, for a step without a result. */
@@ -168,17 +178,12 @@ public class Traces {
     /** Sends a record in a span of its own whose context goes out with it: {@code send} gets the headers to write. */
     public void sending(String topic, String key, String messageId, Context fallback,
             Consumer<Map<String, String>> send) {
-        Span span = send(topic, key, messageId, fallback);
-        try (Scope scope = span.makeCurrent()) {
+        within(send(topic, key, messageId, fallback), () -> {
             Map<String, String> carried = new HashMap<>();
             inject(Context.current(), carried::put);
             send.accept(carried);
-        } catch (RuntimeException | Error e) {
-            failed(span, e);
-            throw e;
-        } finally {
-            span.end();
-        }
+            return null;
+        });
     }
 
     /**
