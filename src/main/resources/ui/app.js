@@ -49,9 +49,28 @@ function renderTargets() {
     el('td', { class: 'next-run' }, t.nextRun ? new Date(t.nextRun).toISOString().replace('.000Z', 'Z') : ''),
     el('td', { class: 'overdue-state' }, t.overdue === true ? el('span', { class: 'overdue' }, 'OVERDUE since ' + age(t.overdueAt))
       : t.overdue === false ? 'no' : ''),
+    el('td', { class: 'drills' }, drills(t)),
     el('td', {}, el('ul', { class: 'archives' }, (t.archives || []).map(a => el('li', {},
       el('code', {}, a.key.split('/').pop()), ' ', bytes(a.bytes), ' ',
       a.problem ? el('span', { class: 'incomplete' }, 'incomplete (' + a.problem + ')') : (a.sha256 || '').slice(0, 12))))))));
+}
+
+function millis(ms) {
+  if (ms < 1000) return ms + ' ms';
+  if (ms < 60000) return (ms / 1000).toFixed(1) + ' s';
+  return age(new Date(Date.now() - ms).toISOString());
+}
+
+// The target's drill schedule and its newest drills (from their reports in the store), each with its
+// verdict, age, restore time against the objective, and the checks that failed; the report's key on hover.
+function drills(t) {
+  return [
+    el('div', { class: 'drill-schedule' }, t.drillSchedule ? el('code', {}, t.drillSchedule) : 'on demand only'),
+    el('ul', {}, (t.drills || []).map(d => el('li', { class: 'drill ' + (d.passed ? 'passed' : 'failed'), title: d.report },
+      el('span', { class: 'outcome ' + (d.passed ? 'completed' : 'failed') }, d.passed ? 'passed' : 'FAILED'),
+      ' ' + age(d.completedAt || d.startedAt) + ' ago',
+      d.restoreMs == null ? '' : ' · restore ' + millis(d.restoreMs) + ', RTO ' + millis(d.rtoMs),
+      d.failedChecks.length ? ' · ' + d.failedChecks.join(', ') : '')))];
 }
 
 function renderRunning() {
@@ -109,7 +128,7 @@ function applyJob(job) {
   } else {
     state.history = [job].concat(state.history.filter(h => h.jobId !== job.jobId)).slice(0, 100);
   }
-  if (job.kind === 'backup' && job.outcome === 'COMPLETED') loadStatus();
+  if (job.kind === 'backup' && job.outcome === 'COMPLETED' || job.kind === 'drill') loadStatus();
 }
 
 async function loadStatus() {

@@ -130,7 +130,12 @@ public record ArchiveKeys(String prefix) {
 
     /** The evidence of one restore drill of a target: its JSON report. */
     public String drillReport(String target, Instant at, String jobId) {
-        return join(".drills/" + target + "/" + STAMP.format(at) + "_" + jobId + ".json");
+        return drillReports(target) + STAMP.format(at) + "_" + jobId + ".json";
+    }
+
+    /** The folder of a target's drill reports. */
+    public String drillReports(String target) {
+        return join(".drills/" + target + "/");
     }
 
     /** The folder of every reaction's records. */

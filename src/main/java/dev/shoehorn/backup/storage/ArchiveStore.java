@@ -23,6 +23,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.StartupEvent;
@@ -349,6 +350,20 @@ public class ArchiveStore {
     private static Optional<Manifest> skipped(String target, String key, String reason, String detail) {
         LOG.warnf("target=%s stage=manifest-skipped key=%s reason=%s%s", target, key, reason, detail);
         return Optional.empty();
+    }
+
+    /** The {@code newest} drills of {@code target}, newest first, from their reports. */
+    public List<DrillReports.DrillSummary> drills(String target, int newest) {
+        return DrillReports.newest(keysUnder(keys.drillReports(target)), newest, key -> {
+            try {
+                return getJson(key, JsonNode.class);
+            } catch (JobFailedException e) {
+                if (e.failure().retryable()) {
+                    throw e;
+                }
+                return Optional.empty(); // unreadable JSON: not shown, as DrillReports says
+            }
+        });
     }
 
     /** The manifest of an archive, if the archive is complete. */

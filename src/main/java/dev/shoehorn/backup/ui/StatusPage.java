@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -38,6 +39,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.ArchiveSummary;
+import dev.shoehorn.backup.storage.DrillReports.DrillSummary;
 import dev.shoehorn.backup.overdue.OverdueWatchdog;
 import dev.shoehorn.backup.overdue.TargetHealth;
 import dev.shoehorn.backup.schedule.Cron;
@@ -57,11 +59,11 @@ public class StatusPage {
 
     /**
      * One target as the page shows it; {@code overdue} is null while the watchdog has not looked (or is
-     * off, or the target has no window).
+     * off, or the target has no window); {@code drillSchedule} is null for drills on demand only.
      */
     public record TargetState(String name, boolean isProtected, boolean restorable, ArchiveSummary lastGood,
             List<ArchiveSummary> archives, String storageError, String schedule, Instant nextRun, Boolean overdue,
-            Instant overdueAt) {
+            Instant overdueAt, String drillSchedule, List<DrillSummary> drills) {
     }
 
     /** What the page starts from. */
@@ -71,8 +73,13 @@ public class StatusPage {
     private static final Map<String, String> ASSETS = Map.of(
             "app.js", "application/javascript; charset=utf-8",
             "app.css", "text/css; charset=utf-8");
-    /** Archives are listed again after this long, or at once after a backup of that target ended. */
-    private static final Duration ARCHIVES_FRESH = Duration.ofSeconds(30);
+    /**
+     * Archives and drills are listed again after this long, or at once after a backup (drill) of that
+     * target ended.
+     */
+    private static final Duration LISTING_FRESH = Duration.ofSeconds(30);
+    /** The drills shown per target, newest first. */
+    private static final int DRILLS_SHOWN = 3;
     private static final Duration HEARTBEAT = Duration.ofSeconds(25);
     private static final String CONNECTED = "connected";
     private static final String HEARTBEAT_TYPE = "heartbeat";
@@ -83,9 +90,10 @@ public class StatusPage {
     private final TargetRegistry targets;
     private final Schedules schedules;
     private final OverdueWatchdog watchdog;
-    private final Map<String, Listed> listed = new ConcurrentHashMap<>();
+    private final Map<String, Listed<ArchiveSummary>> listed = new ConcurrentHashMap<>();
+    private final Map<String, Listed<DrillSummary>> drilled = new ConcurrentHashMap<>();
 
-    private record Listed(Instant at, List<ArchiveSummary> archives) {
+    private record Listed<T>(Instant at, List<T> items) {
     }
 
     public StatusPage(UiConfig config, ProgressView view, ArchiveStore store, TargetRegistry targets,
@@ -97,8 +105,13 @@ public class StatusPage {
         this.store = store;
         this.targets = targets;
         view.listen(update -> {
-            if (update.type().endsWith(".backup.completed") && update.job().target() != null) {
+            if (update.job() == null || update.job().target() == null) {
+                return;
+            }
+            if (update.type().endsWith(".backup.completed")) {
                 listed.remove(update.job().target());
+            } else if (update.type().contains(".drill.")) {
+                drilled.remove(update.job().target());
             }
         });
     }
@@ -135,16 +148,20 @@ public class StatusPage {
             Optional<Cron> cron = schedules.of(name);
             Optional<TargetHealth> health = watchdog.health(name).filter(h -> h.window() != null);
             List<ArchiveSummary> archives = List.of();
+            List<DrillSummary> drills = List.of();
             String storageError = null;
             try {
-                archives = archives(name);
+                archives = fresh(listed, name, () -> store.archives(name, config.archivesPerTarget()));
+                drills = fresh(drilled, name, () -> store.drills(name, DRILLS_SHOWN));
             } catch (JobFailedException e) {
                 storageError = e.failure().message();
             }
             ArchiveSummary lastGood = archives.stream().filter(ArchiveSummary::complete).findFirst().orElse(null);
             states.add(new TargetState(name, target.isProtected(), target.restorable(), lastGood, archives, storageError,
                     cron.map(Cron::toString).orElse(null), cron.map(c -> c.next(now)).orElse(null),
-                    health.map(TargetHealth::overdue).orElse(null), health.map(TargetHealth::overdueAt).orElse(null)));
+                    health.map(TargetHealth::overdue).orElse(null), health.map(TargetHealth::overdueAt).orElse(null),
+                    Cron.parseUnlessOff(target.drill().schedule(), target.drill().scheduleZone()).map(Cron::toString)
+                            .orElse(null), drills));
         }
         return new State(now, states, view.snapshot());
     }
@@ -185,13 +202,14 @@ public class StatusPage {
         headers.putSingle("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
     }
 
-    private List<ArchiveSummary> archives(String target) {
-        Listed known = listed.get(target);
-        if (known == null || known.at().plus(ARCHIVES_FRESH).isBefore(Instant.now())) {
-            known = new Listed(Instant.now(), store.archives(target, config.archivesPerTarget()));
-            listed.put(target, known);
+    /** What {@code list} gives for the target, listed again when older than {@link #LISTING_FRESH}. */
+    private static <T> List<T> fresh(Map<String, Listed<T>> cache, String target, Supplier<List<T>> list) {
+        Listed<T> known = cache.get(target);
+        if (known == null || known.at().plus(LISTING_FRESH).isBefore(Instant.now())) {
+            known = new Listed<>(Instant.now(), list.get());
+            cache.put(target, known);
         }
-        return known.archives();
+        return known.items();
     }
 
     private void authorize(String authorization) {

@@ -240,13 +240,36 @@ class DrillIT {
         backup();
 
         // When an operator runs a drill and waits for it
-        CliRun run = CliRun.of(CliRun.settings(WorkerStack.bootstrapServers(), WorkerStack.s3().endpoint(),
-                WorkerStack.BUCKET, WorkerStack.PREFIX, WorkerStack.ACCESS_KEY, WorkerStack.S3_SECRET), "drill", TARGET,
-                "--wait");
+        Map<String, String> settings = CliRun.settings(WorkerStack.bootstrapServers(), WorkerStack.s3().endpoint(),
+                WorkerStack.BUCKET, WorkerStack.PREFIX, WorkerStack.ACCESS_KEY, WorkerStack.S3_SECRET);
+        CliRun run = CliRun.of(settings, "drill", TARGET, "--wait");
 
         // Then it exits 0, the drill having passed, and says it was a drill
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("drill", "passed");
+
+        // and status shows it as the target's last drill, read from its report in the store
+        CliRun status = CliRun.of(settings, "--json", "status");
+        assertThat(status.exit()).as(status.toString()).isZero();
+        JsonNode drill = status.json().stream().filter(row -> row.path("target").asText().equals(TARGET))
+                .findFirst().orElseThrow().path("lastDrill");
+        String report = drill.path("report").asText();
+        made.add(report);
+        assertThat(report).startsWith(WorkerStack.PREFIX + "/.drills/" + TARGET + "/");
+        assertThat(drill.path("passed").asBoolean()).isTrue();
+        assertThat(drill.path("failedChecks")).isEmpty();
+        assertThat(drill.path("restoreMs").asLong()).isPositive();
+
+        // and the audit lists it as a drill job that completed, the report's job
+        String jobId = report.substring(report.lastIndexOf('_') + 1, report.length() - ".json".length());
+        CliRun audit = CliRun.of(settings, "audit", "--since", "1h", "--target", TARGET, "--format", "json");
+        assertThat(audit.exit()).as(audit.toString()).isZero();
+        assertThat(audit.json()).filteredOn(job -> job.path("jobId").asText().equals(jobId)).singleElement()
+                .satisfies(job -> {
+                    assertThat(job.path("kind").asText()).isEqualTo("drill");
+                    assertThat(job.path("outcome").asText()).isEqualTo("COMPLETED");
+                    assertThat(job.path("requestedBy").asText()).isNotEmpty();
+                });
     }
 
     private Manifest backup() {

@@ -23,6 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.shoehorn.backup.overdue.OverdueConfig;
@@ -81,6 +85,9 @@ class OverdueIT {
     @TestHTTPResource("/q/metrics")
     URL metricsPage;
 
+    @TestHTTPResource("/ui/")
+    URL page;
+
     @BeforeAll
     static void connect() {
         events = new Events(WorkerStack.bootstrapServers());
@@ -129,6 +136,14 @@ class OverdueIT {
         assertThat(get(readiness)).containsPattern("\"" + TARGET + "\\.overdue\"\\s*:\\s*true");
         assertThat(get(metricsPage)).contains("backup_overdue{target=\"" + TARGET + "\"} 1.0")
                 .contains("backup_last_success_age_seconds{target=\"" + TARGET + "\"}");
+        // and on the status page, in a real browser
+        ChromeDriver browser = HeadlessChromium.start();
+        try {
+            browser.get(page.toString());
+            await().atMost(Duration.ofSeconds(20)).until(() -> overdueCell(browser).startsWith("OVERDUE since"));
+        } finally {
+            browser.quit();
+        }
 
         // and in the CLI's status, by the same rule, with the schedule and its next run
         CliRun status = CliRun.of(cliSettings(), Clock.fixed(T0.plus(Duration.ofHours(28)), ZoneOffset.UTC), "--json",
@@ -179,6 +194,11 @@ class OverdueIT {
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> ofType("dev.shoehorn.backup.overdue").stream()
                 .anyMatch(e -> e.path("data").path("lastArchive").isMissingNode()));
+    }
+
+    private static String overdueCell(ChromeDriver browser) {
+        List<WebElement> cells = browser.findElements(By.cssSelector("#targets tr[data-target='" + TARGET + "'] .overdue-state"));
+        return cells.isEmpty() ? "" : cells.get(0).getText();
     }
 
     private static java.util.Map<String, String> cliSettings() {

@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The status page in a real headless browser, fed by a running worker's events. */
 @QuarkusTest
@@ -42,6 +44,7 @@ class StatusPageIT {
 
     private static ChromeDriver browser;
     private static Commands commands;
+    private static Events events;
 
     @TestHTTPResource("/ui")
     URL page;
@@ -50,14 +53,16 @@ class StatusPageIT {
     static void open() {
         browser = HeadlessChromium.start();
         commands = new Commands(WorkerStack.bootstrapServers());
+        events = new Events(WorkerStack.bootstrapServers());
     }
 
     @AfterAll
-    static void close() {
+    static void close() throws InterruptedException {
         if (browser != null) {
             browser.quit();
         }
         commands.close();
+        events.close();
     }
 
     @Test
@@ -105,6 +110,47 @@ class StatusPageIT {
 
         Path screenshot = browser.getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(screenshot, Path.of("target", "status-page.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void aDrillLandsInItsTargetsRowWithItsVerdictLive() {
+        // Given a good backup of the source, and the page open and live
+        String backup = Commands.newCommandId();
+        commands.send("backup.commands", WorkerStack.SOURCE, Commands.backup(backup, WorkerStack.SOURCE));
+        assertThat(Events.types(events.awaitJobEnd(backup))).contains("dev.shoehorn.backup.completed");
+        browser.get(page.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("connection")).getText().equals("live"));
+        String drills = "#targets tr[data-target='" + WorkerStack.SOURCE + "'] .drills ";
+        assertThat(browser.findElement(By.cssSelector(drills + ".drill-schedule")).getText()).isEqualTo("@weekly UTC");
+        List<String> before = reports(drills);
+
+        // When a drill of the source runs
+        String drill = Commands.newCommandId();
+        commands.send("restore.commands", WorkerStack.SOURCE, "{\"commandId\":\"" + drill + "\",\"target\":\""
+                + WorkerStack.SOURCE + "\",\"requestedBy\":\"it\",\"drill\":true}");
+        String report = events.awaitJobEnd(drill).stream()
+                .filter(e -> e.path("type").asText().equals("dev.shoehorn.drill.passed")).findFirst().orElseThrow()
+                .path("data").path("report").asText();
+
+        // Then, without a reload, the target's row shows it first, passed, with its restore time and report
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> reports(drills).stream().findFirst()
+                    .filter(report::equals).isPresent());
+            WebElement newest = browser.findElements(By.cssSelector(drills + "li.drill")).get(0);
+            assertThat(newest.getAttribute("class")).contains("passed");
+            assertThat(newest.getText()).startsWith("passed").contains("restore", "RTO 1h");
+            assertThat(before).doesNotContain(report);
+        } finally {
+            try (S3Client s3 = WorkerStack.s3Client()) {
+                s3.deleteObject(b -> b.bucket(WorkerStack.BUCKET).key(report));
+            }
+        }
+    }
+
+    /** The report keys of the drills the target's row shows, newest first. */
+    private List<String> reports(String drillsCell) {
+        return browser.findElements(By.cssSelector(drillsCell + "li.drill")).stream().map(li -> li.getAttribute("title"))
+                .toList();
     }
 
     /**

@@ -14,6 +14,9 @@ import dev.shoehorn.backup.overdue.OverdueWindow;
 import dev.shoehorn.backup.schedule.Cron;
 import dev.shoehorn.backup.journal.JobRecord;
 import dev.shoehorn.backup.journal.JobRecord.Outcome;
+import dev.shoehorn.backup.storage.StoredObject;
+import dev.shoehorn.backup.storage.DrillReports;
+import dev.shoehorn.backup.storage.DrillReports.DrillSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = { "One row per target: the last good backup and its age, the schedule and its next run, whether",
-                "it is overdue, the last failure, a running job. Backups and overdue come from the object store (the",
-                "watchdog's rule); failures and running jobs from the progress topic since --since." })
+                "it is overdue, the last restore drill, the last failure, a running job. Backups, overdue and drills",
+                "come from the object store (the watchdog's rule, the drills' reports); failures and running jobs",
+                "from the progress topic since --since." })
 final class StatusCommand implements Callable<Integer> {
 
     private static final int MAX_OPEN = 10_000;
@@ -62,13 +66,15 @@ final class StatusCommand implements Callable<Integer> {
             targets.addAll(store.targetsInStore());
             targets.addAll(seen.keySet());
             Table table = new Table("TARGET", "LAST GOOD BACKUP", "AGE", "SIZE", "SCHEDULE", "NEXT RUN", "OVERDUE",
-                    "LAST FAILURE", "RUNNING");
+                    "LAST DRILL", "LAST FAILURE", "RUNNING");
             for (String target : targets) {
                 Optional<ArchiveBrowser.Archive> latest = store.latest(target);
                 Seen events = seen.getOrDefault(target, new Seen());
                 Freshness freshness = freshness(store, target, latest, now);
+                Optional<DrillSummary> drill = DrillReports.newest(store.objects(store.keys().drillReports(target))
+                        .stream().map(StoredObject::key).toList(), 1, store::json).stream().findFirst();
                 if (cli.json()) {
-                    cli.printJson(json(target, latest, freshness, events, now));
+                    cli.printJson(json(target, latest, freshness, drill, events, now));
                     continue;
                 }
                 table.row(target,
@@ -79,6 +85,7 @@ final class StatusCommand implements Callable<Integer> {
                         freshness.schedule.map(c -> "in " + Units.age(Duration.between(now, c.next(now)))).orElse("-"),
                         freshness.overdueAt == null ? "-" : freshness.overdue()
                                 ? "OVERDUE " + Units.age(Duration.between(freshness.overdueAt, now)) : "no",
+                        drill.map(d -> drill(d, now)).orElse("-"),
                         failure(events.lastFailure, now),
                         running(events.running, now));
             }
@@ -158,6 +165,11 @@ final class StatusCommand implements Callable<Integer> {
                 + " ago" + (job.error() == null ? "" : ": " + job.error().code());
     }
 
+    private static String drill(DrillSummary drill, Instant now) {
+        return (drill.passed() ? "passed " : "FAILED ") + Units.age(Duration.between(drill.startedAt(), now)) + " ago"
+                + (drill.failedChecks().isEmpty() ? "" : ": " + String.join(",", drill.failedChecks()));
+    }
+
     private static String running(JobRecord job, Instant now) {
         if (job == null) {
             return "-";
@@ -169,7 +181,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static Map<String, Object> json(String target, Optional<ArchiveBrowser.Archive> latest, Freshness freshness,
-            Seen events, Instant now) {
+            Optional<DrillSummary> drill, Seen events, Instant now) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("target", target);
         row.put("lastGoodBackup", latest.map(a -> {
@@ -185,6 +197,7 @@ final class StatusCommand implements Callable<Integer> {
         row.put("overdue", freshness.overdue());
         row.put("overdueAt", freshness.overdueAt == null ? null : freshness.overdueAt.toString());
         row.put("windowSeconds", freshness.window == null ? null : freshness.window.toSeconds());
+        row.put("lastDrill", drill.orElse(null));
         row.put("lastFailure", events.lastFailure);
         row.put("running", events.running);
         return row;
