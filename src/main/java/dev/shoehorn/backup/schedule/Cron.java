@@ -88,6 +88,19 @@ public final class Cron {
     }
 
     /**
+     * What is wrong with the schedule setting {@code key} (and its {@code -zone}), one sentence naming
+     * the key; empty when {@link #parseUnlessOff} reads it.
+     */
+    public static Optional<String> problem(String key, String expression, String zoneId) {
+        try {
+            parseUnlessOff(expression, zoneId);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(key + "/." + key.substring(key.lastIndexOf('.') + 1) + "-zone: " + e.getMessage());
+        }
+    }
+
+    /**
      * Reads an expression in a zone.
      *
      * @throws IllegalArgumentException naming what is wrong, for a start-up message

@@ -25,16 +25,30 @@ public class Schedules {
     public Schedules(TargetRegistry targets) {
         List<String> problems = new ArrayList<>();
         for (Target target : targets.all()) {
-            try {
+            Optional<String> problem = problemOf(target);
+            if (problem.isPresent()) {
+                problems.add(problem.get());
+            } else {
                 Cron.parseUnlessOff(target.schedule(), target.scheduleZone())
                         .ifPresent(cron -> byTarget.put(target.name(), cron));
-            } catch (IllegalArgumentException e) {
-                problems.add("backup.targets." + target.name() + ".schedule/.schedule-zone: " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid schedules: " + String.join("; ", problems));
         }
+    }
+
+    /** What is wrong with the target's backup and drill schedules, one sentence each. */
+    public static List<String> problems(Target target) {
+        List<String> problems = new ArrayList<>();
+        problemOf(target).ifPresent(problems::add);
+        Cron.problem("backup.targets." + target.name() + ".drill.schedule", target.drill().schedule(),
+                target.drill().scheduleZone()).ifPresent(problems::add);
+        return problems;
+    }
+
+    private static Optional<String> problemOf(Target target) {
+        return Cron.problem("backup.targets." + target.name() + ".schedule", target.schedule(), target.scheduleZone());
     }
 
     /** The targets that have a schedule, by name. */

@@ -27,6 +27,9 @@ import org.jboss.logging.Logger;
 import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.failure.Redactor;
+import dev.shoehorn.backup.retention.RetentionConfig;
+import dev.shoehorn.backup.schedule.Cron;
+import dev.shoehorn.backup.schedule.Schedules;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.target.PgTools;
 import dev.shoehorn.backup.target.Postgres;
@@ -57,10 +60,13 @@ public class StartupChecks {
     private final ArchiveStore store;
     private final Map<String, Object> kafka;
     private final ConfigSummary summary;
+    private final RetentionConfig retention;
 
     public StartupChecks(StartupConfig config, TargetRegistry targets, PgTools pgTools, ArchiveStore store,
-            @Identifier("default-kafka-broker") Map<String, Object> kafka, ConfigSummary summary) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka, ConfigSummary summary,
+            RetentionConfig retention) {
         this.config = config;
+        this.retention = retention;
         this.targets = targets;
         this.pgTools = pgTools;
         this.store = store;
@@ -94,7 +100,10 @@ public class StartupChecks {
         LOG.infof("stage=configuration %s", summary.line());
     }
 
-    /** Every problem found, one sentence each, in a stable order: the broker, the store, the targets. */
+    /**
+     * Every problem found, one sentence each, in a stable order: the broker, the store, the targets,
+     * then the schedules (read here too, so that a bad one is named with the rest and not alone later).
+     */
     public List<String> problems() {
         Map<String, Callable<Optional<String>>> checks = new java.util.LinkedHashMap<>();
         checks.put("kafka", this::kafka);
@@ -114,6 +123,7 @@ public class StartupChecks {
             for (Map.Entry<String, Future<Optional<String>>> check : running.entrySet()) {
                 outcome(check.getKey(), check.getValue(), deadline).ifPresent(problems::add);
             }
+            problems.addAll(scheduleProblems());
             return problems.stream().map(Redactor::redact).collect(Collectors.toList());
         } finally {
             pool.shutdownNow();
@@ -131,6 +141,14 @@ public class StartupChecks {
             Thread.currentThread().interrupt();
             return Optional.of(what + ": interrupted");
         }
+    }
+
+    private List<String> scheduleProblems() {
+        List<String> problems = new ArrayList<>();
+        targets.all().stream().sorted(java.util.Comparator.comparing(Target::name))
+                .forEach(target -> problems.addAll(Schedules.problems(target)));
+        Cron.problem("backup.retention.schedule", retention.schedule(), retention.scheduleZone()).ifPresent(problems::add);
+        return problems;
     }
 
     private Optional<String> kafka() {
