@@ -100,11 +100,14 @@ public class OverdueWatchdog {
                 .orElse(m.archiveKey().replaceAll("[^A-Za-z0-9_.-]", "_"))).orElse(NEVER);
         health.put(name, new TargetHealth(name, latest.map(Manifest::completedAt).orElse(null),
                 latest.map(Manifest::archiveKey).orElse(null), window, overdueAt, overdue, nextRun, now));
-        if (overdue) {
-            raise(name, breach, latest, window, overdueAt, cron, now);
-        } else if (!breach.equals(clearedBefore.get(name))) {
+        // earlier breaches are cleared even when this one is overdue too: a backup came between them
+        // and no look saw it in time (a long check interval, or every worker down)
+        if (!breach.equals(clearedBefore.get(name))) {
             clearEarlier(name, breach, latest, now);
             clearedBefore.put(name, breach);
+        }
+        if (overdue) {
+            raise(name, breach, latest, window, overdueAt, cron, now);
         }
     }
 

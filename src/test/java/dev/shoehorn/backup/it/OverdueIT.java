@@ -177,6 +177,26 @@ class OverdueIT {
     }
 
     @Test
+    void aBreachIsClearedWhenTheNextLookFindsALaterBackupAlreadyOverdueInItsTurn() {
+        // Given a breach raised for a backup completed a month ago (archive keys of its own, not the other tests')
+        Instant t = T0.minus(Duration.ofDays(30));
+        String first = completeArchive(t);
+        watchdog.check(t.plus(Duration.ofHours(26)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> naming("dev.shoehorn.backup.overdue", first).size() == 1);
+
+        // When a backup completes, and the next look comes only after that one's window has passed too
+        String second = completeArchive(t.plus(Duration.ofHours(27)));
+        watchdog.check(t.plus(Duration.ofHours(27 + 26)));
+
+        // Then the first breach is cleared by the second backup, and a breach of its own is raised
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> naming("dev.shoehorn.backup.overdue-cleared", second).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> naming("dev.shoehorn.backup.overdue", second).size() == 1);
+        assertThat(naming("dev.shoehorn.backup.overdue", first)).hasSize(1);
+        assertThat(watchdog.health(TARGET)).hasValueSatisfying(h -> assertThat(h.overdue()).isTrue());
+    }
+
+    @Test
     void aTargetThatNeverHadABackupIsOverdueOneWindowAfterItWasFirstWatched() {
         // Given a target with no archive at all, first watched now
         Instant first = Instant.now().plus(Duration.ofDays(3));
