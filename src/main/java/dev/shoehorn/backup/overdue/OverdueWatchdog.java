@@ -52,12 +52,13 @@ public class OverdueWatchdog {
     private final Map<String, TargetHealth> health = new ConcurrentHashMap<>();
     /** Per target, the breach whose earlier breaches are known to be cleared: spares a listing per look. */
     private final Map<String, String> clearedBefore = new ConcurrentHashMap<>();
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private BackgroundLoop loop;
 
     public OverdueWatchdog(OverdueConfig config, TargetRegistry targets, Schedules schedules, ArchiveStore store,
-            ProgressPublisher progress, OverdueMetrics metrics) {
+            ProgressPublisher progress, OverdueMetrics metrics, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.targets = targets;
         this.schedules = schedules;
         this.store = store;

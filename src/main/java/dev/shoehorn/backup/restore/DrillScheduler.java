@@ -42,11 +42,12 @@ public class DrillScheduler {
     private final ScheduledCommands commands;
     private final Map<String, Cron> schedules = new TreeMap<>();
     private final Map<String, Instant> lookedAt = new HashMap<>();
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private BackgroundLoop loop;
 
-    public DrillScheduler(ScheduleConfig config, TargetRegistry targets, ScheduledCommands commands) {
+    public DrillScheduler(ScheduleConfig config, TargetRegistry targets, ScheduledCommands commands, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.commands = commands;
         List<String> problems = new ArrayList<>();
         for (Target target : targets.all()) {

@@ -59,13 +59,14 @@ public class RetentionService {
     private final Optional<Cron> schedule;
     private final Pruner pruner;
     private final ExecutorService runs;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private BackgroundLoop scheduled;
     private Instant nextSlot;
 
     public RetentionService(RetentionConfig config, TargetRegistry targets, ArchiveStore store, StorageConfig storage,
-            JobsConfig jobs, CommandConfig commands, ProgressPublisher progress) {
+            JobsConfig jobs, CommandConfig commands, ProgressPublisher progress, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.targets = targets;
         this.store = store;
         this.progress = progress;

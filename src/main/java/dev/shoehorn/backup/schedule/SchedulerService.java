@@ -17,7 +17,7 @@ import dev.shoehorn.backup.storage.ArchiveStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-/** Runs this replica's {@link Scheduler} on a thread of its own, on the system clock, where enabled. */
+/** Runs this replica's {@link Scheduler} on a thread of its own, on the worker's clock, where enabled. */
 @ApplicationScoped
 public class SchedulerService {
 
@@ -29,12 +29,13 @@ public class SchedulerService {
     private final ScheduleConfig config;
     private final Schedules schedules;
     private final Scheduler scheduler;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private BackgroundLoop loop;
 
     public SchedulerService(ScheduleConfig config, Schedules schedules, ArchiveStore store,
-            ScheduledCommands commands, ProgressPublisher progress, JobsConfig jobs) {
+            ScheduledCommands commands, ProgressPublisher progress, JobsConfig jobs, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.schedules = schedules;
         this.scheduler = new Scheduler(schedules.all(), store, commands::publish, config.lateAfter(), jobs.timeout(),
                 progress.source());
@@ -53,7 +54,11 @@ public class SchedulerService {
         loop = BackgroundLoop.start("scheduler", this::round);
     }
 
-    /** Publishes what is due, then sleeps until the next slot (at most a tick). */
+    /**
+     * Publishes what is due, then sleeps until the next slot, but at most a tick: a step of the clock
+     * (a test's clock file, a corrected system clock) is seen within a tick, not at a slot computed
+     * before it.
+     */
     private Duration round() {
         Instant now = clock.instant();
         scheduler.tick(now);

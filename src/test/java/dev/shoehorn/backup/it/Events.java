@@ -71,6 +71,21 @@ public final class Events implements AutoCloseable {
         return failed;
     }
 
+    /**
+     * Asserts that a backup command published {@code copies} times ran once: of its terminal events one
+     * is {@code completed}, the others {@code skipped} naming that job.
+     */
+    public static void assertRanOnce(List<JsonNode> terminal, int copies, String what) {
+        List<String> once = new java.util.ArrayList<>(java.util.Collections.nCopies(copies - 1,
+                "dev.shoehorn.backup.skipped"));
+        once.add("dev.shoehorn.backup.completed");
+        assertThat(types(terminal)).as(what).containsExactlyInAnyOrderElementsOf(once);
+        String winner = terminal.stream().filter(e -> e.path("type").asText().endsWith(".completed")).findFirst()
+                .orElseThrow().path("data").path("jobId").asText();
+        assertThat(terminal).filteredOn(e -> e.path("type").asText().endsWith(".skipped"))
+                .allSatisfy(e -> assertThat(e.path("data").path("originalJobId").asText()).as(what).isEqualTo(winner));
+    }
+
     public static List<String> types(List<JsonNode> events) {
         return events.stream().map(e -> e.path("type").asText()).toList();
     }

@@ -110,7 +110,8 @@ class OverdueIT {
     void aBreachIsRaisedOnceOnEveryReplicaAndClearedOnceWhenABackupArrives() throws Exception {
         // Given a good backup completed at T0, and a second replica that remembers nothing of this one
         String first = completeArchive(T0);
-        OverdueWatchdog otherReplica = new OverdueWatchdog(config, targets, schedules, store, progress, metrics);
+        OverdueWatchdog otherReplica = new OverdueWatchdog(config, targets, schedules, store, progress, metrics,
+                Clock.systemUTC());
 
         // When both look within the window, then past it, again and again
         watchdog.check(T0.plus(Duration.ofHours(10)));

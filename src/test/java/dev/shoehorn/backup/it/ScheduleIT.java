@@ -93,13 +93,7 @@ class ScheduleIT {
         for (Instant slot : expected) {
             String commandId = SlotCommand.commandIdOf(TARGET, slot).toString();
             // and each slot made one backup: one completed job, the other copies skipped naming it
-            List<JsonNode> terminal = terminalEvents(commandId);
-            assertThat(Events.types(terminal)).as("slot " + slot).containsExactlyInAnyOrder(
-                    "dev.shoehorn.backup.completed", "dev.shoehorn.backup.skipped", "dev.shoehorn.backup.skipped");
-            String winner = terminal.stream().filter(e -> e.path("type").asText().endsWith(".completed")).findFirst()
-                    .orElseThrow().path("data").path("jobId").asText();
-            assertThat(terminal).filteredOn(e -> e.path("type").asText().endsWith(".skipped"))
-                    .allSatisfy(e -> assertThat(e.path("data").path("originalJobId").asText()).isEqualTo(winner));
+            Events.assertRanOnce(terminalEvents(commandId), 3, "slot " + slot);
             // one archive whose manifest names the slot's command
             assertThat(archivesOf(commandId)).as("archives of slot " + slot).hasSize(1);
             // said to be the scheduler's, for that slot

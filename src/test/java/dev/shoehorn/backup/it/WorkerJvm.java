@@ -94,6 +94,14 @@ public final class WorkerJvm implements AutoCloseable {
         }
     }
 
+    /** SIGTERM to every one at once, then waits for each exit: their graceful stops overlap. */
+    public static void terminateAll(List<WorkerJvm> workers) throws InterruptedException {
+        workers.forEach(w -> w.process.destroy());
+        for (WorkerJvm worker : workers) {
+            worker.close();
+        }
+    }
+
     /** Waits for the process to end by itself (a crash point halts it); returns its exit code. */
     public int awaitExit(java.time.Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
