@@ -17,6 +17,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -83,9 +84,14 @@ class CrashPointsIT {
         stack.close();
     }
 
-    @ParameterizedTest(name = "halted {0}")
-    @ValueSource(strings = { "after-manifest", "after-terminal-event", "after-record" })
-    void aBackupInterruptedAtAnyStepEndsWithOneArchiveAndOneCompletedEvent(String point) throws Exception {
+    /**
+     * A backup halted once its manifest, its commit point, is written. Its other crash points (after
+     * the terminal event, after the record) are the job template's, the same code for every kind:
+     * they run with restores below, where halting there costs the same.
+     */
+    @Test
+    void aBackupHaltedAfterItsCommitPointEndsWithOneArchiveAndOneCompletedEvent() throws Exception {
+        String point = "after-manifest";
         // Given a worker that halts at the crash point for one backup
         String commandId = Commands.newCommandId();
         WorkerJvm a = workers.get();
@@ -94,9 +100,8 @@ class CrashPointsIT {
         // When it takes that backup and dies there
         commands.send("backup.commands", SOURCE, Commands.backup(commandId, SOURCE));
         Instant halted = halted(a);
-        // A's completed event, if it got out before the halt, is read before B starts
-        int endedByA = point.equals("after-manifest") ? 0 : 1;
-        await().atMost(Duration.ofSeconds(30)).until(() -> terminalEvents(commandId) == endedByA);
+        // A ended nothing: its completed event was never sent
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> terminalEvents(commandId) == 0);
 
         // Then another worker of the group finishes the command without a second archive
         WorkerJvm b = workers.get();
