@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,9 +18,13 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.shoehorn.backup.failure.BackgroundLoop;
+import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.schedule.Cron;
 import dev.shoehorn.backup.schedule.ScheduleConfig;
 import dev.shoehorn.backup.schedule.ScheduledCommands;
+import dev.shoehorn.backup.schedule.SlotCommand;
+import dev.shoehorn.backup.storage.ArchiveStore;
+import dev.shoehorn.backup.storage.CommandRecord;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.TargetRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,9 +34,14 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Publishes each slot of the targets' drill schedules ({@code backup.targets.<name>.drill.schedule})
  * as a drill command. Every replica publishes it, as backups' slots are; its commandId, derived from
- * (target, slot), lets one drill run and ends the other copies {@code skipped}. A drill slot that
- * passes while no worker runs is not caught up: the next one drills the then latest archive. Invalid
- * schedules stop start-up.
+ * (target, slot), lets one drill run and ends the other copies {@code skipped}. Invalid schedules stop
+ * start-up.
+ *
+ * <p>What is due comes from object storage, not from this process: at start and at each look, the
+ * latest slot at or before now is published unless its command has a record (a drill of it ran, or
+ * runs). So a replica restarted across a slot, or the first worker back after all were down, drills
+ * that slot late, once, however many slots were missed; slots before the latest are never looked at
+ * (at most one schedule period back). A new schedule drills its latest slot at once.
  */
 @Startup
 @ApplicationScoped
@@ -40,20 +52,25 @@ public class DrillScheduler {
 
     private final ScheduleConfig config;
     private final ScheduledCommands commands;
+    private final ArchiveStore store;
     private final Map<String, Cron> schedules = new TreeMap<>();
-    private final Map<String, Instant> lookedAt = new HashMap<>();
+    private final List<String> unscheduled = new ArrayList<>();
+    /** The slot of each target last published or found drilled: storage is asked once per slot. */
+    private final Map<String, Instant> handled = new HashMap<>();
     private final Clock clock;
     private BackgroundLoop loop;
 
-    public DrillScheduler(ScheduleConfig config, TargetRegistry targets, ScheduledCommands commands, Clock clock) {
+    public DrillScheduler(ScheduleConfig config, TargetRegistry targets, ScheduledCommands commands,
+            ArchiveStore store, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.commands = commands;
+        this.store = store;
         List<String> problems = new ArrayList<>();
         for (Target target : targets.all()) {
             try {
-                Cron.parseUnlessOff(target.drill().schedule(), target.drill().scheduleZone())
-                        .ifPresent(cron -> schedules.put(target.name(), cron));
+                Cron.parseUnlessOff(target.drill().schedule(), target.drill().scheduleZone()).ifPresentOrElse(
+                        cron -> schedules.put(target.name(), cron), () -> unscheduled.add(target.name()));
             } catch (IllegalArgumentException e) {
                 problems.add("backup.targets." + target.name() + ".drill.schedule/.schedule-zone: " + e.getMessage());
             }
@@ -64,37 +81,62 @@ public class DrillScheduler {
     }
 
     /**
-     * Publishes the drills whose slot passed since the last look (the first look of a target only
-     * starts watching it); returns the targets drilled. A slot whose publishing failed is tried again
-     * at the next look.
+     * Publishes each target's latest slot as of {@code now} unless its drill ran or runs; returns the
+     * targets drilled. A slot whose publishing failed, or whose record storage could not give, is
+     * looked at again at the next look.
+     *
+     * @throws dev.shoehorn.backup.progress.EventsStoppedException when the worker stops mid-publish
      */
     public List<String> tick(Instant now) {
         List<String> drilled = new ArrayList<>();
         schedules.forEach((target, cron) -> {
-            Instant since = lookedAt.putIfAbsent(target, now);
-            if (since == null) {
+            Instant slot = cron.latestAtOrBefore(now);
+            if (slot.equals(handled.get(target))) {
                 return;
             }
-            List<Instant> due = cron.between(since, now, 1);
-            if (!due.isEmpty()) {
-                commands.publishDrill(target, cron, due.get(0), now);
-                LOG.infof("target=%s stage=drill-published slot=%s", target, due.get(0));
+            UUID commandId = SlotCommand.drillCommandIdOf(target, slot);
+            Optional<CommandRecord> record;
+            try {
+                record = store.findCommand(RestoreService.KIND, target, commandId.toString());
+            } catch (JobFailedException e) {
+                // nothing is published blind: the next look asks again
+                LOG.warnf("target=%s stage=drill-schedule-unknown slot=%s code=%s msg=\"%s\"", target, slot,
+                        e.failure().code(), e.failure().message());
+                return;
+            }
+            if (record.isEmpty()) {
+                commands.publishDrill(target, cron, slot, now);
+                Duration late = Duration.between(slot, now);
+                if (late.compareTo(config.lateAfter()) > 0) {
+                    LOG.infof("target=%s stage=drill-caught-up slot=%s command=%s late=%s", target, slot, commandId,
+                            late);
+                } else {
+                    LOG.infof("target=%s stage=drill-published slot=%s command=%s", target, slot, commandId);
+                }
                 drilled.add(target);
             }
-            lookedAt.put(target, now);
+            handled.put(target, slot);
         });
         return drilled;
     }
 
     void onStart(@Observes StartupEvent event) {
+        // a target without a drill schedule is named: the guide's quarterly test needs one
+        LOG.infof("stage=drill-scheduler enabled=%s schedules=%s unscheduled=%s", config.enabled(),
+                schedules.isEmpty() ? "none" : summary(), unscheduled.isEmpty() ? "none" : String.join(",", unscheduled));
         if (!config.enabled() || schedules.isEmpty()) {
             return;
         }
-        LOG.infof("stage=drill-scheduler schedules=%s", schedules);
         loop = BackgroundLoop.start("drill-scheduler", () -> {
             tick(clock.instant());
             return config.tick();
         });
+    }
+
+    /** Each target's schedule, quoted: {@code "target(expression zone),..."}. */
+    private String summary() {
+        return schedules.entrySet().stream().map(e -> e.getKey() + "(" + e.getValue() + ")")
+                .collect(Collectors.joining(",", "\"", "\""));
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {

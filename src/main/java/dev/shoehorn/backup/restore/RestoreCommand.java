@@ -16,7 +16,8 @@ import dev.shoehorn.backup.storage.Manifest;
  * whose swap it undoes) restores no archive: its {@code archive} and {@code manifest} are null,
  * and it always swaps. A drill ({@code drill: true}) restores the target's archive into a throwaway
  * database beside it, checks it and drops it: the target itself is never touched, and no reaction
- * follows.
+ * follows. A drill whose archive does not exist is admitted without a {@code manifest}, so that its
+ * job ends {@code drill.failed} rather than the command being refused.
  */
 public record RestoreCommand(UUID commandId, String target, String sourceTarget, String archive,
         String requestedBy, String reason, Optional<String> confirm, PostRestore.Requested postRestore,

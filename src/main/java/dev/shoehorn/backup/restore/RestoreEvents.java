@@ -24,8 +24,9 @@ public final class RestoreEvents {
 
         @Override
         public String logFields() {
-            return " mode=" + mode + (rollbackOf == null ? " source=" + sourceTarget + " archive=" + archive.key()
-                    : " rollbackOf=" + rollbackOf);
+            // a drill whose archive does not exist is accepted without one, to end drill.failed
+            return " mode=" + mode + (rollbackOf != null ? " rollbackOf=" + rollbackOf
+                    : " source=" + sourceTarget + " archive=" + (archive == null ? "-" : archive.key()));
         }
     }
 

@@ -14,6 +14,7 @@ import dev.shoehorn.backup.command.RejectedException;
 import dev.shoehorn.backup.failure.ErrorCode;
 import dev.shoehorn.backup.failure.ErrorInfo;
 import dev.shoehorn.backup.failure.Failure;
+import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.progress.StageEvent;
 import dev.shoehorn.backup.signing.SignedKind;
@@ -87,8 +88,9 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     public RestoreCommand admit(RestoreCommand command) {
         Target target = targets.find(command.target()).orElseThrow();
         if (command.drill()) {
-            // the target is never written: no restorable, confirm or source rule applies, and no reaction follows
-            return command.admitted(resolve(command), PostRestore.NONE, RestoreMode.SWAP);
+            // the target is never written: no restorable, confirm or source rule applies, and no reaction follows.
+            // No archive to drill is the drill's verdict, not a refusal: its job ends drill.failed (work).
+            return command.admitted(find(command).orElse(null), PostRestore.NONE, RestoreMode.SWAP);
         }
         if (!target.restorable()) {
             throw RejectedException.of(command, ErrorCode.NOT_RESTORABLE, "target " + target.name() + " is not restorable");
@@ -121,11 +123,20 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     }
 
     private Manifest resolve(RestoreCommand command) {
+        return find(command).orElseThrow(() -> RejectedException.of(command, ErrorCode.ARCHIVE_NOT_FOUND,
+                notFound(command)));
+    }
+
+    /**
+     * The complete archive the command names, if there is one.
+     *
+     * @throws RejectedException when what it names cannot be an archive of its source
+     */
+    private Optional<Manifest> find(RestoreCommand command) {
         String source = command.sourceTarget();
         String archive = command.archive();
         if (RestoreCommand.LATEST.equals(archive)) {
-            return store.latestManifest(source).orElseThrow(() -> RejectedException.of(command, ErrorCode.ARCHIVE_NOT_FOUND,
-                    "no complete archive of " + source + " exists"));
+            return store.latestManifest(source);
         }
         String prefix = store.keys().targetPrefix(source);
         boolean inside = archive.startsWith(prefix) && ArchiveKeys.isArchiveName(archive)
@@ -134,9 +145,14 @@ public class RestoreService implements CommandKind<RestoreCommand> {
             throw RejectedException.of(command, ErrorCode.ARCHIVE_NOT_FOUND,
                     "archive must be \"latest\" or a key of a dump directly under " + prefix);
         }
-        return store.manifest(archive).filter(m -> m.archiveKey().equals(archive) && m.target().equals(source))
-                .orElseThrow(() -> RejectedException.of(command, ErrorCode.ARCHIVE_NOT_FOUND, "archive " + archive
-                        + " does not exist or is incomplete (no " + ArchiveKeys.MANIFEST_SUFFIX + ")"));
+        return store.manifest(archive).filter(m -> m.archiveKey().equals(archive) && m.target().equals(source));
+    }
+
+    private static String notFound(RestoreCommand command) {
+        return RestoreCommand.LATEST.equals(command.archive())
+                ? "no complete archive of " + command.sourceTarget() + " exists"
+                : "archive " + command.archive() + " does not exist or is incomplete (no "
+                        + ArchiveKeys.MANIFEST_SUFFIX + ")";
     }
 
     @Override
@@ -150,8 +166,8 @@ public class RestoreService implements CommandKind<RestoreCommand> {
                 ? new RestoreEvents.Accepted(command.requestedBy(), command.reason(), null, null, command.steps(),
                         command.mode().value(), command.rollbackOf().get(), null)
                 : new RestoreEvents.Accepted(command.requestedBy(), command.reason(), command.sourceTarget(),
-                        command.manifest().archive(), command.steps(), command.mode().value(), null,
-                        command.drill() ? Boolean.TRUE : null);
+                        command.manifest() == null ? null : command.manifest().archive(), command.steps(),
+                        command.mode().value(), null, command.drill() ? Boolean.TRUE : null);
     }
 
     @Override
@@ -176,6 +192,10 @@ public class RestoreService implements CommandKind<RestoreCommand> {
 
     @Override
     public String work(RestoreCommand command, CommandJob job) {
+        if (command.drill() && command.manifest() == null) {
+            throw new JobFailedException(Failure.permanent(ErrorCode.ARCHIVE_NOT_FOUND, notFound(command)
+                    + ": the drill could not run; the target was not touched"));
+        }
         if (!command.isRollback()) {
             restorer.requireKey(command.manifest());
         }

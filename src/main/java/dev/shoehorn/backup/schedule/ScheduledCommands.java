@@ -70,7 +70,7 @@ public class ScheduledCommands {
      * commandId is derived from (target, slot), as a backup slot's is.
      */
     public void publishDrill(String target, Cron cron, Instant slot, Instant now) {
-        UUID commandId = SlotCommand.slotId("drill", target, slot);
+        UUID commandId = SlotCommand.drillCommandIdOf(target, slot);
         send(drills, restoreTopic, SignedKind.RESTORE, target, slot, commandId, new DrillValue(commandId, target,
                 SlotCommand.REQUESTED_BY, "scheduled drill slot " + slot + " (" + cron + ")", now, true));
     }

@@ -36,11 +36,16 @@ public record SlotCommand(String target, Cron cron, Instant slot, List<Instant> 
         return slotId("schedule", target, slot);
     }
 
+    /** The commandId of a target's drill slot, the same on every replica. */
+    public static UUID drillCommandIdOf(String target, Instant slot) {
+        return slotId("drill", target, slot);
+    }
+
     /**
      * The commandId of a slot of one of a target's schedules ({@code schedule} for backups,
      * {@code drill} for drills): a name-based UUID of (schedule, target, slot), the same on every replica.
      */
-    static UUID slotId(String schedule, String target, Instant slot) {
+    private static UUID slotId(String schedule, String target, Instant slot) {
         return UUID.nameUUIDFromBytes(("backup-worker/" + schedule + "/" + target + "/" + slot)
                 .getBytes(StandardCharsets.UTF_8));
     }

@@ -13,9 +13,9 @@ import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.TargetRegistry;
 
 /**
- * The configuration in effect on one log line of stable {@code key=value} fields: targets and their
- * schedules, the bucket, the topics, the reactions and key ids. Names and places only: no secret
- * has a field here.
+ * The configuration in effect on one log line of stable {@code key=value} fields: targets, their
+ * backup and drill schedules, the bucket, the topics, the reactions and key ids. Names and places
+ * only: no secret has a field here.
  */
 @ApplicationScoped
 public class ConfigSummary {
@@ -33,8 +33,11 @@ public class ConfigSummary {
         String targetList = sorted.stream()
                 .map(t -> t.name() + "@" + t.host() + ":" + t.port() + "/" + t.database())
                 .collect(Collectors.joining(","));
-        String schedules = sorted.stream()
-                .map(t -> t.name() + ":" + t.schedule() + (t.scheduleZone().equals("UTC") ? "" : "(" + t.scheduleZone() + ")"))
+        String schedules = sorted.stream().map(t -> t.name() + ":" + schedule(t.schedule(), t.scheduleZone()))
+                .collect(Collectors.joining(","));
+        // "off" shows a target whose restores are never tested on a schedule (the guide asks quarterly)
+        String drills = sorted.stream()
+                .map(t -> t.name() + ":" + schedule(t.drill().schedule(), t.drill().scheduleZone()))
                 .collect(Collectors.joining(","));
         String reactions = (flag("backup.reactions.backfill.enabled") ? "backfill " : "")
                 + (flag("backup.reactions.cache.enabled") ? "cache" : "");
@@ -42,7 +45,7 @@ public class ConfigSummary {
                 .filter(name -> name.startsWith("backup.signing.public-keys."))
                 .map(name -> name.substring("backup.signing.public-keys.".length())).sorted()
                 .collect(Collectors.joining(","));
-        return "targets=" + quoted(targetList) + " schedules=" + quoted(schedules)
+        return "targets=" + quoted(targetList) + " schedules=" + quoted(schedules) + " drills=" + quoted(drills)
                 + " bucket=" + value("backup.storage.bucket", "shoehorn-backups")
                 + " prefix=" + value("backup.storage.prefix", "backups")
                 + " endpoint=" + value("backup.storage.endpoint", "aws")
@@ -59,6 +62,10 @@ public class ConfigSummary {
                         // a URL's user part could be a credential: host and port only
                         .map(uri -> uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()))
                         .orElse("off");
+    }
+
+    private static String schedule(String expression, String zone) {
+        return expression + (zone.equals("UTC") ? "" : "(" + zone + ")");
     }
 
     private String value(String key, String otherwise) {

@@ -38,6 +38,7 @@ import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.progress.StageEvent;
 import dev.shoehorn.backup.reaction.ReactionEvents;
 import dev.shoehorn.backup.restore.DrillEvents;
+import dev.shoehorn.backup.restore.PostRestore;
 import dev.shoehorn.backup.restore.RestoreCommand;
 import dev.shoehorn.backup.retention.Pruner;
 import dev.shoehorn.backup.retention.RetentionEvents;
@@ -135,6 +136,8 @@ class MessageClassesTest {
                 "},\"reason\":\"refresh staging\",\"mode\":\"swap\"}"))));
         RestoreCommand drill = service.admit(restoreParser().parse(bytes("{\"commandId\":\"" + UUID.randomUUID()
                 + "\",\"target\":\"shoehorn\",\"requestedBy\":\"scheduler\",\"drill\":true}")));
+        // as admitted when the drill's archive does not exist
+        RestoreCommand drillWithoutArchive = drill.admitted(null, PostRestore.NONE, RestoreMode.SWAP);
         RestoreCommand rollback = service.admit(restoreParser().parse(bytes("{\"commandId\":\""
                 + UUID.randomUUID() + "\",\"target\":\"shoehorn_staging\",\"rollbackOf\":\"0a1b2c3d\","
                 + "\"requestedBy\":\"ops-cli:alice\",\"confirm\":\"shoehorn_staging\"}")));
@@ -198,6 +201,9 @@ class MessageClassesTest {
                                 "drill checks failed: row-counts; the target was not touched")))),
                 envelope(RESTORE_JOB, commandId, target, 3, service.failed(drill, Failure.retryable(
                         ErrorCode.TARGET_UNREACHABLE, "cannot create the drill's database"), 700, false)),
+                envelope(RESTORE_JOB, commandId, target, 1, service.accepted(drillWithoutArchive)),
+                envelope(RESTORE_JOB, commandId, target, 2, service.failed(drillWithoutArchive, Failure.permanent(
+                        ErrorCode.ARCHIVE_NOT_FOUND, "no complete archive of shoehorn exists"), 41, false)),
                 envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.BackfillRequested(RESTORE_JOB,
                         "2026-11-28T03:05:12Z", List.of("documents", "projects"))),
                 envelope(RESTORE_JOB, commandId, target, 1, service.accepted(drill)),
@@ -267,6 +273,21 @@ class MessageClassesTest {
         assertThat(command.steps().migrate()).isFalse();
         assertThat(command.steps().backfill()).isTrue();
         assertThat(command.steps().flushCache()).isTrue();
+    }
+
+    @Test
+    void aDrillWhoseArchiveDoesNotExistIsAcceptedAndLoggedWithoutOne() {
+        // Given a drill admitted without an archive, as when its target has none
+        RestoreService service = restoreService();
+        RestoreCommand drill = service.admit(restoreParser().parse(bytes("{\"commandId\":\"" + UUID.randomUUID()
+                + "\",\"target\":\"shoehorn\",\"requestedBy\":\"scheduler\",\"drill\":true}")))
+                .admitted(null, PostRestore.NONE, RestoreMode.SWAP);
+
+        // When its accepted event is made and logged
+        StageEvent accepted = service.accepted(drill);
+
+        // Then it names no archive
+        assertThat(accepted.logFields()).contains("source=shoehorn archive=-");
     }
 
     static Stream<Arguments> restoreCommandExamples() {

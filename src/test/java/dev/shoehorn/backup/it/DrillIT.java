@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -23,10 +25,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoehorn.backup.local.LocalPostgres;
 import dev.shoehorn.backup.restore.DrillScheduler;
 import dev.shoehorn.backup.schedule.Cron;
+import dev.shoehorn.backup.schedule.ScheduleConfig;
 import dev.shoehorn.backup.schedule.ScheduledCommands;
+import dev.shoehorn.backup.schedule.SlotCommand;
 import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
+import dev.shoehorn.backup.target.TargetRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -48,12 +53,16 @@ class DrillIT {
     private static Commands commands;
     private static S3Client s3;
     private static TopicTail restoreCommands;
+    private static TopicTail deadLetters;
 
     @Inject
     ArchiveStore store;
 
     @Inject
-    DrillScheduler scheduler;
+    ScheduleConfig scheduleConfig;
+
+    @Inject
+    TargetRegistry targets;
 
     @Inject
     ScheduledCommands scheduled;
@@ -66,6 +75,7 @@ class DrillIT {
         commands = new Commands(WorkerStack.bootstrapServers());
         s3 = WorkerStack.s3Client();
         restoreCommands = new TopicTail(WorkerStack.bootstrapServers(), "restore.commands");
+        deadLetters = new TopicTail(WorkerStack.bootstrapServers(), "restore.commands.dlq");
     }
 
     @AfterAll
@@ -74,6 +84,7 @@ class DrillIT {
         commands.close();
         s3.close();
         restoreCommands.close();
+        deadLetters.close();
     }
 
     @AfterEach
@@ -208,30 +219,105 @@ class DrillIT {
 
     @Test
     void aDrillScheduleDrillsOncePerSlotWhateverTheNumberOfReplicas() {
-        // Given a weekly drill schedule and a backup to drill
+        // Given a weekly drill schedule (Sunday 00:00 UTC), a backup to drill, and a replica's scheduler
         backup();
-        scheduler.tick(Instant.parse("2026-12-05T23:59:00Z"));
-
-        // When the slot (Sunday 00:00 UTC) passes and the scheduler looks, twice, and another replica
-        // publishes the same slot
+        DrillScheduler replica = startedScheduler();
         Instant slot = Instant.parse("2026-12-06T00:00:00Z");
-        List<String> first = scheduler.tick(slot.plusSeconds(5));
-        List<String> second = scheduler.tick(slot.plusSeconds(5));
+        String commandId = SlotCommand.drillCommandIdOf(TARGET, slot).toString();
+
+        // When the slot passes and the scheduler looks, twice, and another replica publishes the same slot
+        List<String> first = replica.tick(slot.plusSeconds(5));
+        List<String> second = replica.tick(slot.plusSeconds(35));
         scheduled.publishDrill(TARGET, Cron.parse("@weekly", "UTC"), slot, slot.plusSeconds(9));
 
         // Then both copies carry the slot's commandId; one drill ran and passed, the other copy was skipped
         assertThat(first).containsExactly(TARGET);
         assertThat(second).isEmpty();
-        String commandId = java.util.UUID.nameUUIDFromBytes(("backup-worker/drill/" + TARGET + "/" + slot)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> scheduledDrills().size() == 2 && events.ofCommand(commandId).stream()
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> scheduledDrills(commandId) == 2 && events.ofCommand(commandId).stream()
                         .filter(e -> Events.TERMINAL.contains(e.path("type").asText())).count() == 2);
-        assertThat(scheduledDrills()).containsOnly(commandId);
         List<String> ends = events.ofCommand(commandId).stream().map(e -> e.path("type").asText())
                 .filter(Events.TERMINAL::contains).toList();
         assertThat(ends).containsExactlyInAnyOrder("dev.shoehorn.drill.passed", "dev.shoehorn.restore.skipped");
         assertThat(events.ofCommand(commandId).get(0).path("data").path("requestedBy").asText()).isEqualTo("scheduler");
+        forget(commandId, TARGET);
+    }
+
+    @Test
+    void aSchedulerStartedAfterMissedSlotsDrillsTheLatestOnceAndNoneOnceItRan() {
+        // Given a backup to drill, and weekly drill slots (Sunday 00:00 UTC) up to 5 January 2031 that
+        // passed while no worker ran
+        backup();
+        Instant latest = Instant.parse("2031-01-05T00:00:00Z");
+        String commandId = SlotCommand.drillCommandIdOf(TARGET, latest).toString();
+        String weekBefore = SlotCommand.drillCommandIdOf(TARGET, latest.minus(Duration.ofDays(7))).toString();
+
+        // When a scheduler starts three days after the latest slot
+        List<String> atStart = startedScheduler().tick(latest.plus(Duration.ofDays(3)));
+
+        // Then it published the latest slot's drill, which ran and passed, and none of the slots before it
+        assertThat(atStart).containsExactly(TARGET);
+        List<JsonNode> job = events.awaitJobEnd(commandId);
+        assertThat(Events.types(job)).last().isEqualTo("dev.shoehorn.drill.passed");
+        forget(commandId, TARGET);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> scheduledDrills(commandId) == 1);
+        assertThat(scheduledDrills(weekBefore)).isZero();
+
+        // When a scheduler starts again after the drill ran (a restart, or another replica)
+        List<String> restarted = startedScheduler().tick(latest.plus(Duration.ofDays(4)));
+
+        // Then it publishes nothing: the slot's drill has its record
+        assertThat(restarted).isEmpty();
+        assertThat(scheduledDrills(commandId)).isEqualTo(1);
+    }
+
+    @Test
+    void aDrillOfATargetWithoutAnArchiveFailsAsADrillWhileAMalformedOneIsStillRefused() {
+        // Given a target of which no archive exists (its role may not read the tables: its backups fail)
+        assertThat(store.latestManifest(WorkerStack.DENIED)).isEmpty();
+        String commandId = Commands.newCommandId();
+        String command = drillCommand(commandId, WorkerStack.DENIED, null);
+
+        // When it is drilled, and the same command is delivered again
+        commands.send("restore.commands", WorkerStack.DENIED, command);
+        List<JsonNode> job = events.awaitJobEnd(commandId);
+        forget(commandId, WorkerStack.DENIED);
+        commands.send("restore.commands", WorkerStack.DENIED, command);
+        List<JsonNode> again = events.awaitJobEnd(commandId, 1);
+
+        // Then the drill was accepted, without an archive, and failed saying there was none: no checks, no report
+        assertThat(Events.types(job)).containsExactly("dev.shoehorn.restore.accepted", "dev.shoehorn.drill.failed");
+        assertThat(job.get(0).path("data").path("drill").asBoolean()).isTrue();
+        assertThat(job.get(0).path("data").has("archive")).isFalse();
+        JsonNode failed = job.get(1).path("data");
+        assertThat(failed.path("error").path("code").asText()).isEqualTo("ARCHIVE_NOT_FOUND");
+        assertThat(failed.path("error").path("retryable").asBoolean()).isFalse();
+        assertThat(failed.path("error").path("message").asText()).contains("no complete archive of "
+                + WorkerStack.DENIED);
+        assertThat(failed.path("checks")).isEmpty();
+        assertThat(failed.has("report")).isFalse();
+        var schemas = dev.shoehorn.backup.contract.ContractSchemas.load();
+        job.forEach(e -> assertThat(schemas.validateEvent(e.toString())).as(e.toString()).isEmpty());
+        // and its record is final, so the second delivery was skipped
+        assertThat(store.findCommand("restore", WorkerStack.DENIED, commandId).orElseThrow().errorCode())
+                .isEqualTo("ARCHIVE_NOT_FOUND");
+        assertThat(Events.types(again)).containsExactly("dev.shoehorn.restore.skipped");
+
+        // When a drill names an archive outside the target's folder
+        String outside = Commands.newCommandId();
+        commands.send("restore.commands", WorkerStack.DENIED, drillCommand(outside, WorkerStack.DENIED,
+                WorkerStack.PREFIX + "/" + TARGET + "/" + TARGET + "_20261128_020000.dump"));
+
+        // Then it is refused before anything runs, and kept in the DLQ; the drill without an archive is not there
+        List<JsonNode> refused = events.awaitJobEnd(outside);
+        assertThat(Events.types(refused)).containsExactly("dev.shoehorn.restore.rejected");
+        assertThat(refused.get(0).path("data").path("error").path("code").asText()).isEqualTo("ARCHIVE_NOT_FOUND");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> !deadLetters.matching(r -> new String(r.value(), StandardCharsets.UTF_8).contains(outside))
+                        .isEmpty());
+        assertThat(deadLetters.matching(r -> new String(r.value(), StandardCharsets.UTF_8).contains(commandId)))
+                .isEmpty();
     }
 
     @Test
@@ -292,18 +378,32 @@ class DrillIT {
 
     private static List<JsonNode> drill(String target, String archive) {
         String commandId = Commands.newCommandId();
-        commands.send("restore.commands", target, "{\"commandId\":\"" + commandId + "\",\"target\":\"" + target
-                + "\",\"requestedBy\":\"it\",\"drill\":true" + (archive == null ? "" : ",\"archive\":\"" + archive + "\"")
-                + "}");
+        commands.send("restore.commands", target, drillCommand(commandId, target, archive));
         return events.awaitJobEnd(commandId);
     }
 
-    /** The commandIds of the scheduler's drill commands on the restore topic, in order. */
-    private static List<String> scheduledDrills() {
-        return new java.util.ArrayList<>(restoreCommands.records().stream().map(r -> Events.tryParse(r.value()))
-                .flatMap(java.util.Optional::stream)
+    private static String drillCommand(String commandId, String target, String archive) {
+        return "{\"commandId\":\"" + commandId + "\",\"target\":\"" + target + "\",\"requestedBy\":\"it\",\"drill\":true"
+                + (archive == null ? "" : ",\"archive\":\"" + archive + "\"") + "}";
+    }
+
+    /** A drill scheduler as a replica starts it: nothing in memory, the test stack's drill schedules. */
+    private DrillScheduler startedScheduler() {
+        return new DrillScheduler(scheduleConfig, targets, scheduled, store, java.time.Clock.systemUTC());
+    }
+
+    /** How many of the scheduler's drill commands on the restore topic carry {@code commandId}. */
+    private static long scheduledDrills(String commandId) {
+        return restoreCommands.records().stream().map(r -> Events.tryParse(r.value())).flatMap(java.util.Optional::stream)
                 .filter(c -> c.path("drill").asBoolean(false) && c.path("requestedBy").asText().equals("scheduler"))
-                .map(c -> c.path("commandId").asText()).toList());
+                .filter(c -> c.path("commandId").asText().equals(commandId)).count();
+    }
+
+    /** Removes, after the test, the record of the command and the reports of its drills that ended. */
+    private void forget(String commandId, String target) {
+        made.add(store.keys().command("restore", target, commandId));
+        events.ofCommand(commandId).stream().map(e -> e.path("data").path("report").asText(""))
+                .filter(key -> !key.isEmpty()).forEach(made::add);
     }
 
     /** A copy of an archive under an older key, with a manifest of its own (the given bytes and row counts). */

@@ -111,7 +111,8 @@ class StartupChecksIT {
             // Then it passes and prints the configuration in effect, secrets left out
             assertThat(check.exitValue()).as(out).isZero();
             assertThat(out).contains("ok: targets=\"main@" + PG.host() + ":" + PG.port() + "/postgres\"")
-                    .contains("schedules=\"main:30 1 * * *\"").contains("bucket=" + BUCKET)
+                    .contains("schedules=\"main:30 1 * * *\"").contains("drills=\"main:off\"")
+                    .contains("bucket=" + BUCKET)
                     .contains("topics=backup.commands,restore.commands,backup.progress")
                     .doesNotContain("problem").doesNotContain(SECRET_KEY);
         }
