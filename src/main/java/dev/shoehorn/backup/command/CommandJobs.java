@@ -98,7 +98,8 @@ public class CommandJobs {
                 return JobOutcome.SKIPPED;
             }
         }
-        CommandRecord claim = ledger.claim(kind.name(), command, found, events, cancellation);
+        CommandRecord claim = ledger.claim(kind.name(), command, found, kind.archiveRead(command), events,
+                cancellation);
         CommandJob job = new CommandJob(target, events, cancellation, lock, found, claim, ledger, faults, started);
         faults.at(Faults.BEFORE_WORK, events.commandId());
         String archive;

@@ -30,6 +30,14 @@ public interface CommandKind<C extends Command> {
      */
     C admit(C command);
 
+    /**
+     * The archive the command's job reads, known once it is admitted (a restore's); its record names it
+     * from the claim on, so that retention keeps the archive while the job runs. Null when none.
+     */
+    default String archiveRead(C command) {
+        return null;
+    }
+
     /** Commands older than this are refused with EXPIRED. */
     Duration maxAge();
 

@@ -55,19 +55,21 @@ public class CommandLedger {
     /**
      * Claims the command for this job: a conditional write of the first record, or, when an
      * earlier job died part-way, its record taken over with what it had done.
+     *
+     * @param archiveRead the archive the job reads (a restore's), named by the record; null for none
      */
-    public CommandRecord claim(String kind, Command command, Optional<CommandRecord> earlier, JobEvents events,
-            Cancellation cancellation) {
+    public CommandRecord claim(String kind, Command command, Optional<CommandRecord> earlier, String archiveRead,
+            JobEvents events, Cancellation cancellation) {
         Instant now = Instant.now();
         if (earlier.isPresent()) {
-            CommandRecord takenOver = earlier.get().takenOverBy(events.jobId(), now);
+            CommandRecord takenOver = reading(earlier.get().takenOverBy(events.jobId(), now), archiveRead, now);
             save(takenOver, events, cancellation);
             LOG.infof("job=%s target=%s stage=claim-taken-over from=%s state=%s", events.jobId(), command.target(),
                     earlier.get().jobId(), earlier.get().state());
             return takenOver;
         }
-        CommandRecord claim = CommandRecord.claim(kind, command.target(), command.commandId().toString(),
-                events.jobId(), now);
+        CommandRecord claim = reading(CommandRecord.claim(kind, command.target(), command.commandId().toString(),
+                events.jobId(), now), archiveRead, now);
         boolean claimed = attempts.retrying(events, cancellation, n -> store.claimCommand(claim));
         if (!claimed) {
             // Under the target's lock no other job of this command runs: only a lock lost on the
@@ -76,6 +78,10 @@ public class CommandLedger {
                     "another job claimed command " + command.commandId() + " at the same time"));
         }
         return claim;
+    }
+
+    private static CommandRecord reading(CommandRecord record, String archive, Instant now) {
+        return archive == null ? record : record.withArchive(archive, now);
     }
 
     /**

@@ -32,16 +32,17 @@ import io.quarkus.runtime.StartupEvent;
  * window, and {@code backup.overdue-cleared} once when one arrives. Nothing is kept in memory that a
  * restart would lose: the last good backup is the store's {@code latest}, and each breach's raising
  * and clearing are records written If-None-Match under {@code <prefix>/.overdue/<target>/}, so every
- * replica and a restarted worker agree on what was already said.
+ * replica and a restarted worker agree on what was already said. Retention deletes a breach's records
+ * once it has long been cleared, the raised one first; the others it leaves to this class.
  */
 @ApplicationScoped
 public class OverdueWatchdog {
 
     private static final Logger LOG = Logger.getLogger(OverdueWatchdog.class);
     private static final String NEVER = "never";
-    private static final String WATCHING = "watching.json";
-    private static final String RAISED = ".raised.json";
-    private static final String CLEARED = ".cleared.json";
+    private static final String WATCHING = ArchiveKeys.OVERDUE_WATCHING;
+    private static final String RAISED = ArchiveKeys.OVERDUE_RAISED;
+    private static final String CLEARED = ArchiveKeys.OVERDUE_CLEARED;
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final OverdueConfig config;

@@ -156,6 +156,11 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     }
 
     @Override
+    public String archiveRead(RestoreCommand command) {
+        return command.isRollback() ? null : command.manifest().archiveKey();
+    }
+
+    @Override
     public Duration maxAge() {
         return commands.restoreMaxAge();
     }

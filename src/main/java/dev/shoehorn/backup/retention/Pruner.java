@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.shoehorn.backup.retention.RetentionPlan.Candidate;
 import dev.shoehorn.backup.retention.RetentionPlan.Decision;
@@ -20,15 +23,20 @@ import dev.shoehorn.backup.storage.StoredObject;
 /**
  * Applies a target's retention to a bucket: the archives that {@link RetentionPlan} gives up (a
  * manifest is deleted before its archive, so that a run cut short never leaves an archive that looks
- * complete without its data), abandoned multipart uploads, and finished records past their useful
- * life. An object that cannot be deleted is reported and left for the next run; it never stops the
- * rest. A dry run reports the same without deleting. The worker and the CLI compile this one class.
+ * complete without its data), abandoned multipart uploads, and records past their useful life. An
+ * object that cannot be deleted is reported and left for the next run; it never stops the rest. A dry
+ * run reports the same without deleting. The worker and the CLI compile this one class.
+ *
+ * <p>Retention takes no target lock, so it may run while a restore or drill of any target reads an
+ * archive of this one: such a job's record (claimed, not ended, written within the incomplete grace,
+ * which outlasts any job) names the archive from its claim on, and the archive is kept.
  */
 public final class Pruner {
 
     public static final String ABANDONED_UPLOAD = "abandoned-upload";
     public static final String RECORD_EXPIRED = "record-expired";
-    private static final List<String> COMMAND_KINDS = List.of("backup", "restore");
+    private static final String RESTORE = "restore";
+    private static final List<String> COMMAND_KINDS = List.of("backup", RESTORE);
     private static final Set<String> FINAL_STATES = Set.of("COMPLETED", "FAILED");
 
     /** An object deleted (or, in a dry run, to be), or an archive kept, and why. */
@@ -65,13 +73,15 @@ public final class Pruner {
      * Prunes {@code target} as of {@code now}; with {@code dryRun}, deletes nothing and reports what
      * it would delete.
      *
-     * @throws RuntimeException when the target's folder cannot be listed: nothing is deleted
+     * @throws RuntimeException when the target's folder, or the records of the restores that may read
+     *         it, cannot be listed: nothing is deleted
      */
     public Result prune(String target, RetentionRules rules, Instant now, boolean dryRun) {
         Run run = new Run(target, dryRun);
         Map<String, Long> sizes = new HashMap<>();
         bucket.objects(bucket.keys().targetPrefix(target)).forEach(o -> sizes.put(o.key(), o.bytes()));
-        for (Decision decision : RetentionPlan.plan(candidates(target, sizes), rules, incompleteGrace, now)) {
+        Set<String> inUse = readByRunningRestores(target, now);
+        for (Decision decision : RetentionPlan.plan(candidates(target, sizes), rules, incompleteGrace, inUse, now)) {
             String key = decision.archive().archiveKey();
             if (!decision.delete()) {
                 run.kept.add(new Item(key, decision.reason()));
@@ -119,6 +129,34 @@ public final class Pruner {
         return candidates;
     }
 
+    /**
+     * The archives of the target that restores and drills (of any target) read now: those their
+     * unfinished records name. A record written longer ago than the incomplete grace is no running
+     * job's, and is not read.
+     *
+     * @throws RuntimeException when the records cannot be listed: nothing is deleted
+     */
+    private Set<String> readByRunningRestores(String target, Instant now) {
+        Instant since = now.minus(incompleteGrace);
+        Set<String> archives = new HashSet<>();
+        for (StoredObject o : bucket.objects(bucket.keys().commandsOfKind(RESTORE))) {
+            if (o.lastModified().isBefore(since)) {
+                continue;
+            }
+            Optional<JsonNode> record;
+            try {
+                record = bucket.json(o.key());
+            } catch (IllegalArgumentException e) {
+                continue; // unreadable: no job wrote it
+            }
+            record.filter(r -> !FINAL_STATES.contains(r.path("state").asText()))
+                    .map(r -> r.path("archiveKey").asText(""))
+                    .filter(key -> key.startsWith(bucket.keys().targetPrefix(target)))
+                    .ifPresent(archives::add);
+        }
+        return archives;
+    }
+
     private void abortAbandonedUploads(String target, Instant now, Run run) {
         Instant cutoff = now.minus(abandonedUploadAge);
         List<OpenUpload> uploads;
@@ -135,32 +173,72 @@ public final class Pruner {
         }
     }
 
-    /** Finished idempotency and reaction records of the target older than their useful life; unfinished ones stay. */
+    /**
+     * Records older than record-max-age: the target's idempotency records, whatever their state (no
+     * redelivery of a command that old is accepted, so not even a claim a dead job left is read
+     * again); its finished reaction records (an unfinished one is what keeps a reaction from running
+     * twice); the retention schedule's claims, which belong to no target (the first target's run that
+     * finds them deletes them); and the overdue watchdog's cleared breaches.
+     */
     private void pruneRecords(String target, Instant now, Run run) {
         Instant cutoff = now.minus(recordMaxAge);
-        try {
-            for (String kind : COMMAND_KINDS) {
-                for (StoredObject o : bucket.objects(bucket.keys().commands(kind, target))) {
-                    if (o.lastModified().isBefore(cutoff) && finished(o.key(), null)) {
-                        run.record(o.key());
-                    }
+        for (String kind : COMMAND_KINDS) {
+            olderThan(bucket.keys().commands(kind, target), cutoff, run).forEach(o -> run.record(o.key()));
+        }
+        for (StoredObject o : olderThan(bucket.keys().reactionsRoot(), cutoff, run)) {
+            try {
+                if (finished(o.key(), target)) {
+                    run.record(o.key());
                 }
+            } catch (RuntimeException e) {
+                run.failed.add(new FailedItem(o.key(), RECORD_EXPIRED, message(e)));
             }
-            for (StoredObject o : bucket.objects(bucket.keys().reactionsRoot())) {
-                if (o.lastModified().isBefore(cutoff) && finished(o.key(), target)) {
+        }
+        olderThan(bucket.keys().retentionRuns(), cutoff, run).forEach(o -> run.record(o.key()));
+        pruneClearedBreaches(target, cutoff, run);
+    }
+
+    /**
+     * Each breach cleared before {@code cutoff}: its raised record first, as a raised breach without
+     * its cleared record would be cleared, and announced, again. A breach not cleared is what stops the
+     * watchdog raising it twice, and {@code watching.json} is when it began to watch a target that
+     * had no backup: both stay.
+     */
+    private void pruneClearedBreaches(String target, Instant cutoff, Run run) {
+        List<StoredObject> records = listed(bucket.keys().overdue(target), run);
+        Set<String> keys = new HashSet<>();
+        records.forEach(o -> keys.add(o.key()));
+        for (StoredObject o : records) {
+            if (o.key().endsWith(ArchiveKeys.OVERDUE_CLEARED) && o.lastModified().isBefore(cutoff)) {
+                String raised = o.key().substring(0, o.key().length() - ArchiveKeys.OVERDUE_CLEARED.length())
+                        + ArchiveKeys.OVERDUE_RAISED;
+                if (!keys.contains(raised) || run.record(raised)) {
                     run.record(o.key());
                 }
             }
-        } catch (RuntimeException e) {
-            run.failed.add(new FailedItem(bucket.keys().commands("*", target), RECORD_EXPIRED, message(e)));
         }
     }
 
-    /** Whether the record at {@code key} has ended (and, when {@code target} is given, is that target's). */
+    /** The objects under {@code prefix} last written before {@code cutoff}. */
+    private List<StoredObject> olderThan(String prefix, Instant cutoff, Run run) {
+        return listed(prefix, run).stream().filter(o -> o.lastModified().isBefore(cutoff)).toList();
+    }
+
+    /** The records under {@code prefix}; none when they cannot be listed, which is reported. */
+    private List<StoredObject> listed(String prefix, Run run) {
+        try {
+            return bucket.objects(prefix);
+        } catch (RuntimeException e) {
+            run.failed.add(new FailedItem(prefix, RECORD_EXPIRED, message(e)));
+            return List.of();
+        }
+    }
+
+    /** Whether the reaction record at {@code key} has ended and is {@code target}'s. */
     private boolean finished(String key, String target) {
         try {
             return bucket.json(key).filter(r -> FINAL_STATES.contains(r.path("state").asText()))
-                    .filter(r -> target == null || target.equals(r.path("target").asText())).isPresent();
+                    .filter(r -> target.equals(r.path("target").asText())).isPresent();
         } catch (IllegalArgumentException e) {
             return false; // unreadable: left for a person to look at
         }
@@ -205,14 +283,17 @@ public final class Pruner {
             }
         }
 
-        void record(String key) {
+        /** Deletes one record; false when that failed, which is reported. */
+        boolean record(String key) {
             try {
                 if (!dryRun) {
                     bucket.delete(key);
                 }
                 records++;
+                return true;
             } catch (RuntimeException e) {
                 failed.add(new FailedItem(key, RECORD_EXPIRED, message(e)));
+                return false;
             }
         }
     }

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * them is never deleted, however old: a run of failed backups never leaves a target without one.
  * An incomplete archive is deleted only once it is older than the grace period (until then it may
  * be a running job's), together with whatever manifest lies beside it; a manifest without its
- * archive can never be restored and goes at once.
+ * archive can never be restored and goes at once. Whatever the rules say, an archive that a running
+ * restore or drill reads is kept until it has ended.
  */
 public final class RetentionPlan {
 
@@ -35,6 +36,7 @@ public final class RetentionPlan {
     public static final String MONTHLY = "monthly";
     public static final String WITHIN_MAX_AGE = "within-max-age";
     public static final String INCOMPLETE_WITHIN_GRACE = "incomplete-within-grace";
+    public static final String IN_USE_BY_RESTORE = "in-use-by-restore";
     public static final String OLDER_THAN_MAX_AGE = "older-than-max-age";
     public static final String INCOMPLETE = "incomplete";
     public static final String ORPHAN_MANIFEST = "orphan-manifest";
@@ -58,8 +60,11 @@ public final class RetentionPlan {
     public record Decision(Candidate archive, boolean delete, String reason) {
     }
 
+    /**
+     * @param inUse the archives that running restores and drills read: kept whatever the rules say
+     */
     public static List<Decision> plan(List<Candidate> archives, RetentionRules rules, Duration incompleteGrace,
-            Instant now) {
+            Set<String> inUse, Instant now) {
         List<Candidate> complete = archives.stream().filter(Candidate::complete)
                 .sorted(Comparator.comparing(Candidate::madeAt).reversed()).toList();
         Map<String, String> keptBecause = new LinkedHashMap<>();
@@ -83,21 +88,26 @@ public final class RetentionPlan {
         Instant graceEnd = now.minus(incompleteGrace);
         List<Decision> decisions = new ArrayList<>();
         for (Candidate c : archives.stream().sorted(Comparator.comparing(Candidate::madeAt).reversed()).toList()) {
-            if (c.complete()) {
-                String kept = keptBecause.get(c.archiveKey());
-                if (kept == null && !c.madeAt().isBefore(oldest)) {
-                    kept = WITHIN_MAX_AGE;
-                }
-                decisions.add(new Decision(c, kept == null, kept == null ? OLDER_THAN_MAX_AGE : kept));
-            } else if (!c.archivePresent()) {
-                decisions.add(new Decision(c, true, ORPHAN_MANIFEST));
-            } else if (c.madeAt().isBefore(graceEnd)) {
-                decisions.add(new Decision(c, true, INCOMPLETE + ":" + c.problem()));
-            } else {
-                decisions.add(new Decision(c, false, INCOMPLETE_WITHIN_GRACE));
-            }
+            Decision decision = decide(c, keptBecause.get(c.archiveKey()), oldest, graceEnd);
+            decisions.add(decision.delete() && inUse.contains(c.archiveKey())
+                    ? new Decision(c, false, IN_USE_BY_RESTORE) : decision);
         }
         return decisions;
+    }
+
+    /** What the rules say of one archive; {@code kept} is why they keep it when it is complete, or null. */
+    private static Decision decide(Candidate c, String kept, Instant oldest, Instant graceEnd) {
+        if (c.complete()) {
+            String reason = kept == null && !c.madeAt().isBefore(oldest) ? WITHIN_MAX_AGE : kept;
+            return new Decision(c, reason == null, reason == null ? OLDER_THAN_MAX_AGE : reason);
+        }
+        if (!c.archivePresent()) {
+            return new Decision(c, true, ORPHAN_MANIFEST);
+        }
+        if (c.madeAt().isBefore(graceEnd)) {
+            return new Decision(c, true, INCOMPLETE + ":" + c.problem());
+        }
+        return new Decision(c, false, INCOMPLETE_WITHIN_GRACE);
     }
 
     /** The newest archive of each of the {@code count} newest periods that have one. */

@@ -74,16 +74,7 @@ public class RetentionService {
         for (Target target : targets.all()) {
             rulesOf(target, problems).ifPresent(r -> rules.put(target.name(), r));
         }
-        if (config.incompleteGrace().compareTo(jobs.timeout()) <= 0) {
-            problems.add("backup.retention.incomplete-grace (" + config.incompleteGrace()
-                    + ") must exceed backup.jobs.timeout (" + jobs.timeout() + "): a running job's archive would be deleted");
-        }
-        Duration longestCommand = commands.backupMaxAge().compareTo(commands.restoreMaxAge()) > 0
-                ? commands.backupMaxAge() : commands.restoreMaxAge();
-        if (config.recordMaxAge().compareTo(longestCommand) <= 0) {
-            problems.add("backup.retention.record-max-age (" + config.recordMaxAge()
-                    + ") must exceed the commands' maximum age (" + longestCommand + "): a redelivery would run again");
-        }
+        problems.addAll(ageProblems(config, storage, jobs, commands));
         Optional<Cron> cron = Optional.empty();
         try {
             cron = Cron.parseUnlessOff(config.schedule(), config.scheduleZone());
@@ -97,6 +88,30 @@ public class RetentionService {
         this.pruner = new Pruner(new StoreBucket(store), config.incompleteGrace(), config.recordMaxAge(),
                 storage.abandonedUploadAge(), LOG::info);
         this.runs = Executors.newSingleThreadExecutor(DaemonThreads.named("retention"));
+    }
+
+    /**
+     * What is wrong with the ages retention goes by: each must outlast what it would otherwise cut
+     * short. Retention takes no lock, so these ages are all that keeps it off running jobs.
+     */
+    static List<String> ageProblems(RetentionConfig config, StorageConfig storage, JobsConfig jobs,
+            CommandConfig commands) {
+        List<String> problems = new ArrayList<>();
+        if (config.incompleteGrace().compareTo(jobs.timeout()) <= 0) {
+            problems.add("backup.retention.incomplete-grace (" + config.incompleteGrace()
+                    + ") must exceed backup.jobs.timeout (" + jobs.timeout() + "): a running job's archive would be deleted");
+        }
+        if (storage.abandonedUploadAge().compareTo(jobs.timeout()) <= 0) {
+            problems.add("backup.storage.abandoned-upload-age (" + storage.abandonedUploadAge()
+                    + ") must exceed backup.jobs.timeout (" + jobs.timeout() + "): a running job's upload would be aborted");
+        }
+        Duration longestCommand = commands.backupMaxAge().compareTo(commands.restoreMaxAge()) > 0
+                ? commands.backupMaxAge() : commands.restoreMaxAge();
+        if (config.recordMaxAge().compareTo(longestCommand) <= 0) {
+            problems.add("backup.retention.record-max-age (" + config.recordMaxAge()
+                    + ") must exceed the commands' maximum age (" + longestCommand + "): a redelivery would run again");
+        }
+        return problems;
     }
 
     /**
@@ -141,12 +156,24 @@ public class RetentionService {
         if (!now.isBefore(nextSlot)) {
             Instant slot = nextSlot;
             nextSlot = schedule.orElseThrow().next(now);
-            if (claim(slot)) {
-                runs.execute(() -> rules.keySet().forEach(target -> pruneLogged(target, SCHEDULE)));
-            }
+            runs.execute(() -> runSlot(slot));
         }
         Duration wait = Duration.between(clock.instant(), nextSlot);
         return wait.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : wait;
+    }
+
+    /**
+     * One slot of the retention schedule: if this replica is the first to claim it in the store, every
+     * target is pruned now, one after the other. Public so that a test can run a slot of its choosing.
+     *
+     * @return one run per target pruned (a target whose folder could not be listed has none); empty
+     *         when the slot was claimed before, by any replica
+     */
+    public List<Pruned> runSlot(Instant slot) {
+        if (!claim(slot)) {
+            return List.of();
+        }
+        return rules.keySet().stream().flatMap(target -> pruneLogged(target, SCHEDULE).stream()).toList();
     }
 
     /** Whether this replica runs the slot: the first to write its claim does. */
@@ -163,9 +190,9 @@ public class RetentionService {
         }
     }
 
-    private void pruneLogged(String target, String trigger) {
+    private Optional<Pruned> pruneLogged(String target, String trigger) {
         try {
-            prune(target, trigger, clock.instant());
+            return Optional.of(prune(target, trigger, clock.instant()));
         } catch (JobFailedException e) {
             LOG.warnf("target=%s stage=retention-skipped trigger=%s code=%s msg=\"%s\"", target, trigger,
                     e.failure().code(), e.failure().message());
@@ -174,6 +201,7 @@ public class RetentionService {
         } catch (RuntimeException e) {
             LOG.errorf(e, "target=%s stage=retention-error trigger=%s", target, trigger);
         }
+        return Optional.empty();
     }
 
     private static <T> List<T> listed(List<T> items) {

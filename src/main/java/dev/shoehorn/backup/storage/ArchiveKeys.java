@@ -8,12 +8,17 @@ import java.time.format.DateTimeFormatter;
  * The archive layout of the contract: {@code <prefix>/<target>/<target>_<YYYYmmdd_HHMMSS>.dump}
  * (UTC) with {@code <key>.manifest.json} beside it. Idempotency records live under
  * {@code <prefix>/.commands/<kind>/<target>/}, the records of post-restore reactions under
- * {@code <prefix>/.reactions/<reaction>/}, the schedules' state under {@code <prefix>/.schedule/}:
- * names no target can have.
+ * {@code <prefix>/.reactions/<reaction>/}, the schedules' state under {@code <prefix>/.schedule/},
+ * the retention schedule's claims under {@code <prefix>/.retention/}, the overdue watchdog's records
+ * under {@code <prefix>/.overdue/<target>/}: names no target can have.
  */
 public record ArchiveKeys(String prefix) {
 
     public static final String MANIFEST_SUFFIX = ".manifest.json";
+    /** Names of the overdue watchdog's records in a target's {@link #overdue(String)} folder. */
+    public static final String OVERDUE_WATCHING = "watching.json";
+    public static final String OVERDUE_RAISED = ".raised.json";
+    public static final String OVERDUE_CLEARED = ".cleared.json";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter STAMP_PARSER = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
@@ -118,12 +123,25 @@ public record ArchiveKeys(String prefix) {
         return join(".commands/" + kind + "/" + target + "/");
     }
 
-    /** The claim of one slot of the retention schedule: the replica that writes it first prunes. */
-    public String retentionRun(Instant slot) {
-        return join(".retention/" + STAMP.format(slot) + ".json");
+    /** The folder of every target's commands' records of one kind. */
+    public String commandsOfKind(String kind) {
+        return join(".commands/" + kind + "/");
     }
 
-    /** The overdue watchdog's records of one target: when it was first watched, each breach raised and cleared. */
+    /** The claim of one slot of the retention schedule: the replica that writes it first prunes. */
+    public String retentionRun(Instant slot) {
+        return retentionRuns() + STAMP.format(slot) + ".json";
+    }
+
+    /** The folder of the retention schedule's claims. */
+    public String retentionRuns() {
+        return join(".retention/");
+    }
+
+    /**
+     * The overdue watchdog's records of one target: when it was first watched ({@link #OVERDUE_WATCHING}),
+     * each breach raised ({@code <breach>}{@link #OVERDUE_RAISED}) and cleared ({@link #OVERDUE_CLEARED}).
+     */
     public String overdue(String target) {
         return join(".overdue/" + target + "/");
     }

@@ -10,7 +10,8 @@ import dev.shoehorn.backup.failure.Failure;
  * The idempotency record of one command, (kind, target, commandId), kept in object storage beside
  * the archives so that it outlives worker restarts and is shared by every replica. A job claims
  * it before its work and finishes it after its terminal event; every terminal outcome, failures
- * included, is recorded.
+ * included, is recorded. {@code archiveKey} is the archive a backup writes (noted before its commit
+ * point) or a restore reads (named from its claim on, so that retention keeps it while the job runs).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CommandRecord(

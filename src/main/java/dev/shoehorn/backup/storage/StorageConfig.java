@@ -59,9 +59,10 @@ public interface StorageConfig {
     MemorySize memoryBudget();
 
     /**
-     * Multipart uploads under the prefix older than this are aborted when a worker starts: what a
-     * worker killed mid-upload leaves behind. Keep it above {@code backup.jobs.timeout}, so that a
-     * running job of another replica is never touched.
+     * Multipart uploads under the prefix older than this are aborted when a worker starts, and a
+     * target's by each retention run: what a worker killed mid-upload leaves behind. Must exceed
+     * {@code backup.jobs.timeout} (checked at start-up, with retention's ages), so that a running job
+     * of another replica is never touched.
      */
     @WithDefault("24h")
     java.time.Duration abandonedUploadAge();

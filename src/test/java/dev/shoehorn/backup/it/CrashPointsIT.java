@@ -160,6 +160,10 @@ class CrashPointsIT {
             commands.send("restore.commands", RESTORE, Commands.restore(commandId, RESTORE, SOURCE, archive, null,
                     false, mode));
             stall.awaitReached(Duration.ofSeconds(60));
+            // (the restore's record names the archive it reads: what retention keeps while it runs)
+            JsonNode record = stack.record("/.commands/restore/" + RESTORE + "/" + commandId + ".json");
+            assertThat(record.path("state").asText()).isEqualTo("CLAIMED");
+            assertThat(record.path("archiveKey").asText()).isEqualTo(archive);
             await().atMost(Duration.ofSeconds(30)).until(() -> pgRestoreHasWritten(mode));
             a.kill();
             killed = Instant.now();

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.shoehorn.backup.local.DemoDatabase;
 import dev.shoehorn.backup.local.LocalKafka;
 import dev.shoehorn.backup.local.LocalPostgres;
@@ -129,6 +131,15 @@ final class ProcessStack implements AutoCloseable {
                 .filter(k -> k.endsWith(".manifest.json"))
                 .filter(k -> new String(read(k)).contains(commandId))
                 .toList();
+    }
+
+    /** The one object whose key ends with {@code suffix} (a record's path below the prefix), as JSON. */
+    JsonNode record(String suffix) {
+        List<String> keys = objectKeys().stream().filter(k -> k.endsWith(suffix)).toList();
+        if (keys.size() != 1) {
+            throw new IllegalStateException("not one object ends with " + suffix + ": " + keys);
+        }
+        return Events.parse(read(keys.get(0)));
     }
 
     private byte[] read(String key) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.inject.Inject;
 
@@ -22,7 +23,11 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.shoehorn.backup.command.CommandConfig;
+import dev.shoehorn.backup.job.JobsConfig;
+import dev.shoehorn.backup.progress.ProgressPublisher;
 import dev.shoehorn.backup.retention.Pruner.Item;
+import dev.shoehorn.backup.retention.RetentionConfig;
 import dev.shoehorn.backup.retention.RetentionEvents.Pruned;
 import dev.shoehorn.backup.retention.RetentionService;
 import dev.shoehorn.backup.storage.ArchiveKeys;
@@ -30,6 +35,9 @@ import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.CommandRecord;
 import dev.shoehorn.backup.storage.Manifest;
 import dev.shoehorn.backup.storage.ReactionRecord;
+import dev.shoehorn.backup.storage.StorageConfig;
+import dev.shoehorn.backup.target.Target;
+import dev.shoehorn.backup.target.TargetRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -39,7 +47,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Retention on a bucket filled by hand with a mix of old and new, complete and incomplete archives,
  * an orphan manifest, an abandoned multipart upload, a stranger's object and old records, checked
  * object by object. Ages come from the archives' names, so the run is made "now" a month ahead: the
- * store's own dates of what the test writes are then a month old.
+ * store's own dates of what the test writes are then a month old. What a running job uses is made
+ * young, and pruned as of the real now.
  */
 @QuarkusTest
 @QuarkusTestResource(WorkerStack.class)
@@ -56,8 +65,27 @@ class RetentionIT {
     @Inject
     RetentionService retention;
 
+    @Inject
+    TargetRegistry targets;
+
+    @Inject
+    RetentionConfig retentionConfig;
+
+    @Inject
+    StorageConfig storageConfig;
+
+    @Inject
+    JobsConfig jobsConfig;
+
+    @Inject
+    CommandConfig commandConfig;
+
+    @Inject
+    ProgressPublisher progress;
+
     private final Map<String, String> made = new TreeMap<>();
-    private String uploadId;
+    /** The records written by hand, by what they stand for. */
+    private final Map<String, String> records = new TreeMap<>();
 
     @BeforeAll
     static void connect() {
@@ -89,25 +117,43 @@ class RetentionIT {
         made.put(ArchiveKeys.manifestOf(orphan), "orphan manifest");
         put(folder() + "README.txt", "not an archive");
         made.put(folder() + "README.txt", "stranger");
-        uploadId = s3.createMultipartUpload(b -> b.bucket(WorkerStack.BUCKET).key(key(NOW.minus(Duration.ofDays(31)))))
-                .uploadId();
+        s3.createMultipartUpload(b -> b.bucket(WorkerStack.BUCKET).key(key(NOW.minus(Duration.ofDays(31)))));
+        writeRecordsByHand();
+    }
+
+    /** Records of every kind retention looks after, all a month old at NOW. */
+    private void writeRecordsByHand() {
+        records.put("finished command", command(CommandRecord.State.COMPLETED));
+        records.put("stuck command", command(CommandRecord.State.CLAIMED));
+        records.put("finished reaction", reaction(ReactionRecord.State.COMPLETED));
+        records.put("unfinished reaction", reaction(ReactionRecord.State.CLAIMED));
+        records.put("slot claim", store.keys().retentionRun(someSlotOf(2001)));
+        String overdue = store.keys().overdue(TARGET);
+        records.put("watching", overdue + ArchiveKeys.OVERDUE_WATCHING);
+        records.put("cleared breach, raised", overdue + "2026-01-01T02-00-00Z" + ArchiveKeys.OVERDUE_RAISED);
+        records.put("cleared breach, cleared", overdue + "2026-01-01T02-00-00Z" + ArchiveKeys.OVERDUE_CLEARED);
+        records.put("current breach", overdue + "2026-01-02T02-00-00Z" + ArchiveKeys.OVERDUE_RAISED);
+        records.put("clearing without its raising", overdue + "2025-12-31T02-00-00Z" + ArchiveKeys.OVERDUE_CLEARED);
+        records.values().stream().filter(key -> key.contains("/.retention/") || key.contains("/.overdue/"))
+                .forEach(key -> put(key, "{\"target\":\"" + TARGET + "\"}"));
+    }
+
+    @AfterEach
+    void deleteTheRecords() {
+        records.values().forEach(store::delete);
     }
 
     @AfterEach
     void emptyTheFolder() {
         store.objectsUnder(folder()).forEach(o -> store.delete(o.key()));
         store.uploadsUnder(folder()).forEach(store::abortUpload);
+        made.clear();
     }
 
     @Test
     void aRunDeletesWhatTheRulesGiveUpAndKeepsTheRestSayingWhy() {
-        // Given old finished records of the target, and an unfinished one
-        String finished = record(CommandRecord.State.COMPLETED);
-        String unfinished = record(CommandRecord.State.CLAIMED);
-        String reaction = store.keys().reaction("backfill", UUID.randomUUID().toString());
-        store.recordReaction(new ReactionRecord("backfill", reaction.replaceAll(".*/|\\.json$", ""),
-                UUID.randomUUID().toString(), UUID.randomUUID().toString(), TARGET, ReactionRecord.State.COMPLETED, 2, 1,
-                Instant.now(), Instant.now(), null, null, null));
+        // Given the folder and the records as filled, and whatever slot claims other runs left
+        int slotClaims = store.objectsUnder(store.keys().retentionRuns()).size();
 
         // When retention runs a month from now
         Pruned pruned = retention.prune(TARGET, "cli", NOW);
@@ -137,18 +183,82 @@ class RetentionIT {
                 .as("a manifest goes before its archive")
                 .isLessThan(pruned.deleted().indexOf(new Item(archive("old"), "older-than-max-age")));
         assertThat(pruned.failed()).isEmpty();
-        // and finished records past their life are gone, the unfinished one stays
-        assertThat(pruned.recordsDeleted()).isEqualTo(2);
-        assertThat(store.exists(finished)).isFalse();
-        assertThat(store.exists(reaction)).isFalse();
-        assertThat(store.exists(unfinished)).isTrue();
+        // and the records past their life are gone, record by record: commands whatever their state, finished
+        // reactions, slot claims, cleared breaches; what the watchdog and reactions still go by stays
+        assertThat(recordsLeft()).containsExactlyInAnyOrder("unfinished reaction", "watching", "current breach");
+        assertThat(pruned.recordsDeleted()).isEqualTo(6 + slotClaims);
         // and one event reported the run, as the contract has it
         await().atMost(Duration.ofSeconds(10)).until(() -> prunedEvents().size() == 1);
         JsonNode data = prunedEvents().get(0).path("data");
         assertThat(data.path("trigger").asText()).isEqualTo("cli");
         assertThat(data.path("deletedCount").asInt()).isEqualTo(pruned.deletedCount());
+        assertThat(data.path("recordsDeleted").asInt()).isEqualTo(pruned.recordsDeleted());
         assertThat(events.checkContract("dev.shoehorn.retention").violations()).isEmpty();
-        store.delete(unfinished);
+    }
+
+    @Test
+    void whatRunningJobsUseSurvivesARun() {
+        // Given, as of the real now, a restore of another target running on an old archive of this one, a
+        // finished restore of another old one, an archive being written and its upload open
+        emptyTheFolder();
+        Instant now = Instant.now();
+        complete("newest", now.minus(Duration.ofHours(1)));
+        complete("second", now.minus(Duration.ofDays(2)));
+        complete("read", now.minus(Duration.ofDays(10)));
+        complete("was-read", now.minus(Duration.ofDays(12)));
+        archiveOnly("being-written", now.minus(Duration.ofMinutes(30)));
+        String upload = key(now.minus(Duration.ofMinutes(5)));
+        s3.createMultipartUpload(b -> b.bucket(WorkerStack.BUCKET).key(upload));
+        records.put("running restore", restore(archive("read"), CommandRecord.State.CLAIMED));
+        records.put("finished restore", restore(archive("was-read"), CommandRecord.State.COMPLETED));
+
+        // When retention runs now
+        Pruned pruned = retention.prune(TARGET, "schedule", now);
+
+        // Then the archive the running restore reads stays, saying why, and the finished one's goes
+        assertThat(pruned.kept()).extracting(Item::reason, i -> made.get(i.key())).containsExactlyInAnyOrder(
+                tuple("newest-complete", "newest"), tuple("keep-last", "second"), tuple("in-use-by-restore", "read"),
+                tuple("incomplete-within-grace", "being-written"));
+        assertThat(remaining()).contains(archive("read"), ArchiveKeys.manifestOf(archive("read")),
+                archive("being-written")).doesNotContain(archive("was-read"));
+        // and the young upload is left to its job
+        assertThat(store.uploadsUnder(folder())).extracting(u -> u.key()).containsExactly(upload);
+        assertThat(pruned.deleted()).extracting(Item::reason).doesNotContain("abandoned-upload");
+        // and no record is young enough to go
+        assertThat(recordsLeft()).containsAll(records.keySet());
+
+        // When retention runs a month later, long after any job could still run
+        Pruned later = retention.prune(TARGET, "schedule", NOW);
+
+        // Then the upload is aborted as abandoned, and the restore's old claim no longer keeps its archive
+        assertThat(later.deleted()).contains(new Item(upload, "abandoned-upload"),
+                new Item(archive("read"), "older-than-max-age"));
+        assertThat(store.uploadsUnder(folder())).isEmpty();
+    }
+
+    @Test
+    void aScheduledSlotPrunesEveryTargetOnceWhicheverReplicasLookAtIt() {
+        // Given a slot of the retention schedule, and a second replica that shares only the store
+        Instant slot = someSlotOf(2002);
+        Instant started = Instant.now();
+        RetentionService other = new RetentionService(retentionConfig, targets, store, storageConfig, jobsConfig,
+                commandConfig, progress);
+        records.put("this slot's claim", store.keys().retentionRun(slot));
+
+        // When this replica runs the slot
+        List<Pruned> runs = retention.runSlot(slot);
+
+        // Then it prunes every target, once, each with its event
+        List<String> names = targets.all().stream().map(Target::name).toList();
+        assertThat(runs).hasSize(names.size()).allMatch(r -> r.trigger().equals("schedule"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> scheduledSubjectsSince(started).containsAll(names));
+        assertThat(store.exists(store.keys().retentionRun(slot))).isTrue();
+
+        // and neither the same replica nor another runs that slot again
+        assertThat(retention.runSlot(slot)).isEmpty();
+        assertThat(other.runSlot(slot)).isEmpty();
+        assertThat(scheduledSubjectsSince(started)).hasSameSizeAs(names)
+                .containsExactlyInAnyOrderElementsOf(names);
     }
 
     @Test
@@ -216,13 +326,14 @@ class RetentionIT {
 
     @Test
     void theCliDryRunShowsTheWorkersDecisionsAndDeletesNothing() {
-        // Given the folder as filled
+        // Given the folder and the records as filled
         List<String> before = remaining();
+        int slotClaims = store.objectsUnder(store.keys().retentionRuns()).size();
 
         // When an operator asks what retention would do a month from now
         CliRun run = CliRun.of(cliSettings(), Clock.fixed(NOW, ZoneOffset.UTC), "prune", "--target", TARGET, "--json");
 
-        // Then it lists the deletions and keeps, with reasons, and nothing is gone
+        // Then it lists the deletions and keeps, with reasons, and counts the records, and nothing is gone
         assertThat(run.exit()).as(run.toString()).isZero();
         JsonNode plan = run.json().get(0);
         assertThat(plan.path("dryRun").asBoolean()).isTrue();
@@ -230,8 +341,10 @@ class RetentionIT {
                 ArchiveKeys.manifestOf(archive("old")), archive("failed-job"), key(NOW.minus(Duration.ofDays(31))));
         assertThat(plan.path("kept").findValuesAsText("reason")).containsExactlyInAnyOrder("newest-complete",
                 "keep-last", "within-max-age", "incomplete-within-grace");
+        assertThat(plan.path("recordsDeleted").asInt()).isEqualTo(6 + slotClaims);
         assertThat(remaining()).containsExactlyInAnyOrderElementsOf(before);
         assertThat(store.uploadsUnder(folder())).hasSize(1);
+        assertThat(recordsLeft()).containsExactlyInAnyOrderElementsOf(records.keySet());
     }
 
     @Test
@@ -274,11 +387,46 @@ class RetentionIT {
         return store.objectsUnder(folder()).stream().map(dev.shoehorn.backup.storage.StoredObject::key).toList();
     }
 
-    private String record(CommandRecord.State state) {
+    /** A slot of the retention schedule in {@code year} that no other run of this test uses. */
+    private static Instant someSlotOf(int year) {
+        return Instant.parse(year + "-01-01T03:30:00Z").plus(Duration.ofMinutes(ThreadLocalRandom.current()
+                .nextInt(100_000)));
+    }
+
+    /** What of the records written by hand is still there. */
+    private List<String> recordsLeft() {
+        return records.entrySet().stream().filter(r -> store.exists(r.getValue())).map(Map.Entry::getKey).toList();
+    }
+
+    /** The subjects of the scheduled runs' events sent since {@code since}, one per event. */
+    private static List<String> scheduledSubjectsSince(Instant since) {
+        return events.all().stream().filter(e -> e.path("type").asText().equals("dev.shoehorn.retention.pruned"))
+                .filter(e -> e.path("data").path("trigger").asText().equals("schedule"))
+                .filter(e -> !Instant.parse(e.path("time").asText()).isBefore(since))
+                .map(e -> e.path("subject").asText()).toList();
+    }
+
+    private String command(CommandRecord.State state) {
         CommandRecord record = CommandRecord.claim("backup", TARGET, UUID.randomUUID().toString(),
                 UUID.randomUUID().toString(), Instant.now()).moved(state, Instant.now());
         store.saveCommand(record);
         return store.keys().command("backup", TARGET, record.commandId());
+    }
+
+    /** The record of a restore into another target that reads {@code archive}, as its job writes it. */
+    private String restore(String archive, CommandRecord.State state) {
+        CommandRecord record = CommandRecord.claim("restore", WorkerStack.RESTORE, UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(), Instant.now()).withArchive(archive, Instant.now()).moved(state,
+                        Instant.now());
+        store.saveCommand(record);
+        return store.keys().command("restore", WorkerStack.RESTORE, record.commandId());
+    }
+
+    private String reaction(ReactionRecord.State state) {
+        String restoreJobId = UUID.randomUUID().toString();
+        store.recordReaction(new ReactionRecord("backfill", restoreJobId, UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(), TARGET, state, 2, 1, Instant.now(), Instant.now(), null, null, null));
+        return store.keys().reaction("backfill", restoreJobId);
     }
 
     private void complete(String name, Instant at) {

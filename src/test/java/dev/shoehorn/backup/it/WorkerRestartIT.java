@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,8 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 class WorkerRestartIT {
 
     private static final String TARGET = "it_restart";
+    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration ABANDONED_AFTER = JOB_TIMEOUT.plusSeconds(1);
 
     private static ProcessStack stack;
     private static Events events;
@@ -86,6 +89,9 @@ class WorkerRestartIT {
             // When A is killed outright
             a.kill();
         }
+        // and its upload has outlived any job (only then may a worker take it for abandoned)
+        await().atMost(Duration.ofSeconds(30)).until(() -> pendingUploads().stream()
+                .allMatch(u -> u.initiated().isBefore(Instant.now().minus(ABANDONED_AFTER))));
 
         // Then worker B of the same group gets the command again and completes it, once
         WorkerJvm b = workers.get();
@@ -102,7 +108,10 @@ class WorkerRestartIT {
 
     private static Map<String, String> settings(String name) {
         Map<String, String> properties = stack.workerSettings(name);
-        properties.put("backup.storage.abandoned-upload-age", "1s");
+        // the upload a killed worker left is aborted by the next one's start-up once older than any job
+        // may run: a job here (a small database) takes seconds, and the age must exceed the timeout
+        properties.put("backup.jobs.timeout", JOB_TIMEOUT.toSeconds() + "s");
+        properties.put("backup.storage.abandoned-upload-age", ABANDONED_AFTER.toSeconds() + "s");
         properties.put("backup.jobs.shutdown-grace", "10s");
         return properties;
     }

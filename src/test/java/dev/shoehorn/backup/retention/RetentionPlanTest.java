@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class RetentionPlanTest {
         }
 
         // When the guide's rules are applied
-        Map<String, String> reasons = reasons(RetentionPlan.plan(archives, GUIDE, GRACE, NOW));
+        Map<String, String> reasons = reasons(RetentionPlan.plan(archives, GUIDE, GRACE, Set.of(), NOW));
 
         // Then the newest three are kept as such, the rest of the last 14 days for their age, and older ones go
         assertThat(reasons.get(key(0))).isEqualTo("newest-complete");
@@ -53,7 +54,7 @@ class RetentionPlanTest {
 
         // When even the strictest rules are applied
         List<Decision> plan = RetentionPlan.plan(archives, new RetentionRules(1, Duration.ofDays(1), 0, 0, 0), GRACE,
-                NOW);
+                Set.of(), NOW);
 
         // Then the old complete archive stays, old incomplete ones and the orphan manifest go, the running one stays
         assertThat(plan).extracting(d -> d.archive().madeAt().toString() + " " + (d.delete() ? "delete " : "keep ")
@@ -75,7 +76,7 @@ class RetentionPlanTest {
 
         // When 7 daily, 4 weekly and 3 monthly are kept besides the newest one, and nothing else is young enough
         Map<String, Long> kept = RetentionPlan.plan(archives, new RetentionRules(1, Duration.ofHours(1), 7, 4, 3),
-                GRACE, NOW).stream().filter(d -> !d.delete())
+                GRACE, Set.of(), NOW).stream().filter(d -> !d.delete())
                 .collect(Collectors.groupingBy(Decision::reason, Collectors.counting()));
 
         // Then one per period is kept, each for the first reason that applies: on Friday 2026-12-04 the last
@@ -83,6 +84,31 @@ class RetentionPlanTest {
         // that are weekly; of the months, November is covered, October is monthly
         assertThat(kept).containsExactlyInAnyOrderEntriesOf(Map.of("newest-complete", 1L, "daily", 6L, "weekly", 2L,
                 "monthly", 1L));
+    }
+
+    @Test
+    void anArchiveThatARunningRestoreReadsIsKeptWhateverTheRules() {
+        // Given the guide's 21 nightly archives, a restore reading the 20-day-old one, a manifest whose
+        // archive is gone named by another, and an old incomplete archive that nobody reads
+        List<Candidate> archives = new ArrayList<>();
+        for (int day = 0; day <= 20; day++) {
+            archives.add(complete(NOW.minus(Duration.ofDays(day)).minusSeconds(3600)));
+        }
+        Candidate orphan = new Candidate("backups/t/orphan", NOW.minus(Duration.ofDays(30)), false, true,
+                "archive-missing");
+        archives.add(orphan);
+        archives.add(incomplete(NOW.minus(Duration.ofDays(25)), "no-manifest"));
+
+        // When the guide's rules are applied
+        Map<String, String> reasons = reasons(RetentionPlan.plan(archives, GUIDE, GRACE,
+                Set.of(key(20), orphan.archiveKey()), NOW));
+
+        // Then what the restores read stays, saying why, and the rest goes as the rules say
+        assertThat(reasons.get(key(20))).isEqualTo("in-use-by-restore");
+        assertThat(reasons.get(orphan.archiveKey())).isEqualTo("in-use-by-restore");
+        assertThat(reasons.get(key(19))).isEqualTo("delete:older-than-max-age");
+        assertThat(reasons.get("backups/t/" + NOW.minus(Duration.ofDays(25)))).isEqualTo("delete:incomplete:no-manifest");
+        assertThat(reasons.get(key(0))).isEqualTo("newest-complete");
     }
 
     private static Map<String, String> reasons(List<Decision> plan) {

@@ -80,7 +80,7 @@ final class PruneCommand implements Callable<Integer> {
         result.failed().forEach(i -> table.row("FAILED", i.key(), i.reason() + ": " + i.error()));
         result.kept().forEach(i -> table.row("keep", i.key(), i.reason()));
         table.print(cli.console());
-        cli.console().line(result.recordsDeleted() + " finished record(s) older than "
+        cli.console().line(result.recordsDeleted() + " record(s) older than "
                 + Units.age(cli.settings().retention().recordMaxAge()) + (confirm ? " deleted" : " to delete"));
     }
 
