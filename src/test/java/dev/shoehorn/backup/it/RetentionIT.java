@@ -242,7 +242,7 @@ class RetentionIT {
         Instant slot = someSlotOf(2002);
         Instant started = Instant.now();
         RetentionService other = new RetentionService(retentionConfig, targets, store, storageConfig, jobsConfig,
-                commandConfig, progress);
+                commandConfig, progress, java.time.Clock.systemUTC());
         records.put("this slot's claim", store.keys().retentionRun(slot));
 
         // When this replica runs the slot
