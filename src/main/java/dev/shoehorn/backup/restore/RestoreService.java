@@ -157,7 +157,8 @@ public class RestoreService implements CommandKind<RestoreCommand> {
 
     @Override
     public String archiveRead(RestoreCommand command) {
-        return command.isRollback() ? null : command.manifest().archiveKey();
+        // a rollback reads a kept database, and a drill without an archive fails before reading one
+        return command.manifest() == null ? null : command.manifest().archiveKey();
     }
 
     @Override
