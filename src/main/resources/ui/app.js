@@ -70,7 +70,8 @@ function drills(t) {
       el('span', { class: 'outcome ' + (d.passed ? 'completed' : 'failed') }, d.passed ? 'passed' : 'FAILED'),
       ' ' + age(d.completedAt || d.startedAt) + ' ago',
       d.restoreMs == null ? '' : ' · restore ' + millis(d.restoreMs) + ', RTO ' + millis(d.rtoMs),
-      d.failedChecks.length ? ' · ' + d.failedChecks.join(', ') : '')))];
+      d.failedChecks.length ? ' · ' + d.failedChecks.join(', ') : '',
+      d.errorCode ? ' · could not run: ' + d.errorCode : '')))];
 }
 
 function renderRunning() {

@@ -90,7 +90,8 @@ public class BackupService implements CommandKind<BackupCommand> {
     }
 
     @Override
-    public StageEvent failed(BackupCommand command, Failure failure, long durationMs, boolean targetChanged) {
+    public StageEvent failed(BackupCommand command, String jobId, Failure failure, long durationMs,
+            boolean targetChanged) {
         return new BackupEvents.Failed(ErrorInfo.of(failure), durationMs);
     }
 

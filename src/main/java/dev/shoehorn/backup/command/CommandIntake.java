@@ -196,8 +196,8 @@ public final class CommandIntake<C extends Command> {
         }
         LOG.errorf(cause, "job=%s target=%s stage=job-crashed", events.jobId(), events.target());
         try {
-            events.emit(kind.failed(command, Failure.permanent(ErrorCode.INTERNAL, "the job crashed: " + cause), 0,
-                    false));
+            events.emit(kind.failed(command, events.jobId(),
+                    Failure.permanent(ErrorCode.INTERNAL, "the job crashed: " + cause), 0, false));
             message.ack();
         } catch (EventsStoppedException e) {
             LOG.infof("job=%s stage=stopped-before-failed-event", events.jobId());

@@ -172,8 +172,8 @@ public class CommandJobs {
             Cancellation cancellation, Failure failure, long started, boolean targetChanged) {
         Failure why = cancellation.isCancelled() ? cancellation.reason() : failure;
         Traces.failed(Span.fromContext(events.trace()), why);
-        events.emit(kind.failed(command, why, Duration.ofNanos(System.nanoTime() - started).toMillis(),
-                targetChanged));
+        events.emit(kind.failed(command, events.jobId(), why,
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), targetChanged));
         faults.at(Faults.AFTER_TERMINAL_EVENT, events.commandId());
         return why.code() == ErrorCode.WORKER_STOPPED ? JobOutcome.ABANDONED : JobOutcome.FAILED;
     }

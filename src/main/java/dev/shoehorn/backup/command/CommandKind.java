@@ -48,8 +48,11 @@ public interface CommandKind<C extends Command> {
     /** The event of a delivery whose command already ended, naming the job that ended it and how. */
     StageEvent skipped(CommandRecord earlier);
 
-    /** @param targetChanged whether the target was changed before the failure (restores only) */
-    StageEvent failed(C command, Failure failure, long durationMs, boolean targetChanged);
+    /**
+     * @param jobId the job that failed
+     * @param targetChanged whether the target was changed before the failure (restores only)
+     */
+    StageEvent failed(C command, String jobId, Failure failure, long durationMs, boolean targetChanged);
 
     /**
      * The work, under the target's lock and a job slot, attempt after attempt. Emits every stage

@@ -58,11 +58,14 @@ public class DrillRunner {
         this.store = store;
     }
 
-    /** The evidence stored for each drill. */
-    public record Report(String target, String jobId, String commandId, String archiveKey, long archiveBytes,
+    /**
+     * The evidence stored for each drill; of a drill that could not run (no archive, the server
+     * unreachable after every attempt), what is known and {@code error}, which is null otherwise.
+     */
+    public record Report(String target, String jobId, String commandId, String archiveKey, Long archiveBytes,
             String archiveSha256, String pgDumpVersion, String serverVersion, String pgRestoreVersion,
             String database, boolean passed, List<Check> checks, Long restoreMs, long rtoMs, Instant startedAt,
-            Instant completedAt, Map<String, Long> rowCounts) {
+            Instant completedAt, Map<String, Long> rowCounts, ErrorInfo error) {
     }
 
     /** Runs the drill and returns its terminal event; a failure worth another attempt is thrown. */
@@ -113,7 +116,7 @@ public class DrillRunner {
         store.putJsonIfAbsent(reportKey, new Report(target.name(), jobId, command.commandId().toString(),
                 manifest.archiveKey(), manifest.bytes(), manifest.sha256(), manifest.pgDumpVersion(),
                 manifest.serverVersion(), tools.version(), fresh, passed, checks, restoreMs, rtoMs, startedAt,
-                Instant.now(), counted.isEmpty() ? null : counted));
+                Instant.now(), counted.isEmpty() ? null : counted, null));
         if (passed) {
             return new DrillEvents.Passed(manifest.archive(), reportKey, checks, restoreMs, rtoMs, job.millisSinceStart());
         }
@@ -121,6 +124,29 @@ public class DrillRunner {
         return new DrillEvents.Failed(manifest.archive(), reportKey, checks, restoreMs, rtoMs, job.millisSinceStart(),
                 ErrorInfo.of(Failure.permanent(ErrorCode.DRILL_FAILED, "drill checks failed: " + failedChecks
                         + "; the target was not touched")));
+    }
+
+    /**
+     * Stores the report of a drill that could not run, so that the drill history shows it failed and
+     * why; best effort, as the store may be why it failed: the key, or null when it could not be stored.
+     */
+    String couldNotRun(RestoreCommand command, Target target, String jobId, Failure failure, long durationMs) {
+        Instant now = Instant.now();
+        Instant startedAt = now.minusMillis(durationMs);
+        Manifest manifest = command.manifest();
+        String reportKey = store.keys().drillReport(target.name(), startedAt, jobId);
+        try {
+            store.putJsonIfAbsent(reportKey, new Report(target.name(), jobId, command.commandId().toString(),
+                    manifest == null ? null : manifest.archiveKey(), manifest == null ? null : manifest.bytes(),
+                    manifest == null ? null : manifest.sha256(), manifest == null ? null : manifest.pgDumpVersion(),
+                    manifest == null ? null : manifest.serverVersion(), null, null, false, List.of(), null,
+                    target.drill().rto().toMillis(), startedAt, now, null, ErrorInfo.of(failure)));
+            return reportKey;
+        } catch (JobFailedException e) {
+            LOG.warnf("job=%s target=%s stage=drill-report-not-stored code=%s", jobId, target.name(),
+                    e.failure().code());
+            return null;
+        }
     }
 
     /** The checks on the restored database; {@code counted} receives the rows found. */

@@ -187,11 +187,15 @@ public class RestoreService implements CommandKind<RestoreCommand> {
     }
 
     @Override
-    public StageEvent failed(RestoreCommand command, Failure failure, long durationMs, boolean targetChanged) {
+    public StageEvent failed(RestoreCommand command, String jobId, Failure failure, long durationMs,
+            boolean targetChanged) {
         if (command.drill()) {
-            return new DrillEvents.Failed(command.manifest() == null ? null : command.manifest().archive(), null,
-                    List.of(), null, targets.find(command.target()).orElseThrow().drill().rto().toMillis(), durationMs,
-                    ErrorInfo.of(failure));
+            Target target = targets.find(command.target()).orElseThrow();
+            // a stopped worker's drill runs again elsewhere: it is no verdict
+            String report = failure.code() == ErrorCode.WORKER_STOPPED ? null
+                    : drills.couldNotRun(command, target, jobId, failure, durationMs);
+            return new DrillEvents.Failed(command.manifest() == null ? null : command.manifest().archive(), report,
+                    List.of(), null, target.drill().rto().toMillis(), durationMs, ErrorInfo.of(failure));
         }
         return new RestoreEvents.Failed(ErrorInfo.of(failure), command.mode().value(), durationMs, targetChanged);
     }

@@ -28,9 +28,10 @@ public final class DrillReports {
      * @param report the key of its report
      * @param restoreMs how long the restore took, or null when it did not restore
      * @param failedChecks the names of the checks that failed (none when it passed)
+     * @param errorCode why the drill could not run (no archive, the server unreachable), or null when it ran
      */
     public record DrillSummary(String report, Instant startedAt, Instant completedAt, boolean passed, Long restoreMs,
-            long rtoMs, List<String> failedChecks, String archiveKey) {
+            long rtoMs, List<String> failedChecks, String archiveKey, String errorCode) {
 
         /** Of a report read as a JSON tree. */
         public static DrillSummary of(String reportKey, JsonNode report) {
@@ -43,7 +44,8 @@ public final class DrillReports {
             JsonNode restoreMs = report.path("restoreMs");
             return new DrillSummary(reportKey, instant(report.path("startedAt")), instant(report.path("completedAt")),
                     report.path("passed").asBoolean(false), restoreMs.isNumber() ? restoreMs.asLong() : null,
-                    report.path("rtoMs").asLong(), List.copyOf(failed), report.path("archiveKey").asText(null));
+                    report.path("rtoMs").asLong(), List.copyOf(failed), report.path("archiveKey").asText(null),
+                    report.path("error").path("code").asText(null));
         }
     }
 

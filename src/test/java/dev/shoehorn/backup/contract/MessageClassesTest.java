@@ -38,6 +38,7 @@ import dev.shoehorn.backup.progress.EventType;
 import dev.shoehorn.backup.progress.StageEvent;
 import dev.shoehorn.backup.reaction.ReactionEvents;
 import dev.shoehorn.backup.restore.DrillEvents;
+import dev.shoehorn.backup.restore.DrillRunner;
 import dev.shoehorn.backup.restore.PostRestore;
 import dev.shoehorn.backup.restore.RestoreCommand;
 import dev.shoehorn.backup.retention.Pruner;
@@ -52,6 +53,7 @@ import dev.shoehorn.backup.storage.ArchiveRef;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.CommandRecord;
 import dev.shoehorn.backup.storage.Manifest;
+import dev.shoehorn.backup.storage.PutIfAbsent;
 import dev.shoehorn.backup.storage.StorageConfig;
 import dev.shoehorn.backup.target.TargetRegistry;
 import dev.shoehorn.backup.target.TestTargets;
@@ -185,11 +187,11 @@ class MessageClassesTest {
                 envelope(RESTORE_JOB, commandId, target, 1, service.accepted(rollback)),
                 envelope(RESTORE_JOB, commandId, target, 3, new RestoreEvents.Completed(null, null,
                         rollback.steps(), "swap", "shoehorn_staging_before_7f3e9a10", "0a1b2c3d", 2_310)),
-                envelope(RESTORE_JOB, commandId, target, 4, service.failed(command, Failure.permanent(
+                envelope(RESTORE_JOB, commandId, target, 4, service.failed(command, RESTORE_JOB, Failure.permanent(
                         ErrorCode.ARCHIVE_CORRUPT, corrupt.message()), 41_877, false)),
-                envelope(RESTORE_JOB, commandId, target, 7, service.failed(command, Failure.permanent(
+                envelope(RESTORE_JOB, commandId, target, 7, service.failed(command, RESTORE_JOB, Failure.permanent(
                         ErrorCode.RLS_MISSING, rlsMissing.message()), 60_112, true)),
-                envelope(RESTORE_JOB, commandId, target, 7, service.failed(withReason, Failure.permanent(
+                envelope(RESTORE_JOB, commandId, target, 7, service.failed(withReason, RESTORE_JOB, Failure.permanent(
                         ErrorCode.MIGRATION_FAILED, "the migration command exited with 3"), 58_331, false)),
                 envelope(RESTORE_JOB, commandId, target, 1, service.accepted(drill)),
                 envelope(RESTORE_JOB, commandId, target, 9, new DrillEvents.Passed(archive, ".drills/r.json",
@@ -199,10 +201,10 @@ class MessageClassesTest {
                         List.of(new DrillEvents.Check("row-counts", "failed", "public.tenants has 3 rows, the backup counted 4")),
                         812L, 3_600_000, 2_310, ErrorInfo.of(Failure.permanent(ErrorCode.DRILL_FAILED,
                                 "drill checks failed: row-counts; the target was not touched")))),
-                envelope(RESTORE_JOB, commandId, target, 3, service.failed(drill, Failure.retryable(
+                envelope(RESTORE_JOB, commandId, target, 3, service.failed(drill, RESTORE_JOB, Failure.retryable(
                         ErrorCode.TARGET_UNREACHABLE, "cannot create the drill's database"), 700, false)),
                 envelope(RESTORE_JOB, commandId, target, 1, service.accepted(drillWithoutArchive)),
-                envelope(RESTORE_JOB, commandId, target, 2, service.failed(drillWithoutArchive, Failure.permanent(
+                envelope(RESTORE_JOB, commandId, target, 2, service.failed(drillWithoutArchive, RESTORE_JOB, Failure.permanent(
                         ErrorCode.ARCHIVE_NOT_FOUND, "no complete archive of shoehorn exists"), 41, false)),
                 envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.BackfillRequested(RESTORE_JOB,
                         "2026-11-28T03:05:12Z", List.of("documents", "projects"))),
@@ -214,7 +216,7 @@ class MessageClassesTest {
                         List.of(new DrillEvents.Check("row-counts", "failed", "public.tenants has 3 rows, the backup counted 4")),
                         812L, 3_600_000, 2_310, ErrorInfo.of(Failure.permanent(ErrorCode.DRILL_FAILED,
                                 "drill checks failed: row-counts; the target was not touched")))),
-                envelope(RESTORE_JOB, commandId, target, 3, service.failed(drill, Failure.retryable(
+                envelope(RESTORE_JOB, commandId, target, 3, service.failed(drill, RESTORE_JOB, Failure.retryable(
                         ErrorCode.TARGET_UNREACHABLE, "cannot create the drill's database"), 700, false)),
                 envelope(REACTION_JOB, commandId, target, 1, new ReactionEvents.BackfillRequested(RESTORE_JOB, null,
                         null)),
@@ -374,10 +376,15 @@ class MessageClassesTest {
                 String folder = archiveKey.substring(0, archiveKey.lastIndexOf('/'));
                 return Optional.of(manifestOf(archiveKey, folder.substring(folder.lastIndexOf('/') + 1)));
             }
+
+            @Override
+            public PutIfAbsent putJsonIfAbsent(String key, Object value) {
+                return PutIfAbsent.CREATED; // a drill that could not run stores its report
+            }
         };
         return new RestoreService(null, TestCommandConfig.limit(65_536), new RestoreDefaults(false,
                 RestoreMode.SINGLE_TRANSACTION, java.time.Duration.ofHours(24), java.time.Duration.ofMinutes(15)),
-                TestTargets.registry(targets), store, null, null, null, null, null, null);
+                TestTargets.registry(targets), store, null, null, null, null, new DrillRunner(null, store), null);
     }
 
     private static Manifest manifestOf(String key, String source) {

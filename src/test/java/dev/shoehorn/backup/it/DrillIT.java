@@ -286,7 +286,7 @@ class DrillIT {
         commands.send("restore.commands", WorkerStack.DENIED, command);
         List<JsonNode> again = events.awaitJobEnd(commandId, 1);
 
-        // Then the drill was accepted, without an archive, and failed saying there was none: no checks, no report
+        // Then the drill was accepted, without an archive, and failed saying there was none: no checks
         assertThat(Events.types(job)).containsExactly("dev.shoehorn.restore.accepted", "dev.shoehorn.drill.failed");
         assertThat(job.get(0).path("data").path("drill").asBoolean()).isTrue();
         assertThat(job.get(0).path("data").has("archive")).isFalse();
@@ -296,7 +296,13 @@ class DrillIT {
         assertThat(failed.path("error").path("message").asText()).contains("no complete archive of "
                 + WorkerStack.DENIED);
         assertThat(failed.path("checks")).isEmpty();
-        assertThat(failed.has("report")).isFalse();
+        // and its report, the drill history's entry, says it could not run and why
+        made.add(failed.path("report").asText());
+        assertThat(store.drills(WorkerStack.DENIED, 1)).singleElement().satisfies(drill -> {
+            assertThat(drill.report()).isEqualTo(failed.path("report").asText());
+            assertThat(drill.passed()).isFalse();
+            assertThat(drill.errorCode()).isEqualTo("ARCHIVE_NOT_FOUND");
+        });
         var schemas = dev.shoehorn.backup.contract.ContractSchemas.load();
         job.forEach(e -> assertThat(schemas.validateEvent(e.toString())).as(e.toString()).isEmpty());
         // and its record is final, so the second delivery was skipped

@@ -52,6 +52,25 @@ class DrillReportsTest {
         assertThat(passed.restoreMs()).isEqualTo(900L);
         assertThat(passed.rtoMs()).isEqualTo(3_600_000L);
         assertThat(passed.archiveKey()).isEqualTo("p/t/t_20261130_020000.dump.zst");
+        assertThat(passed.errorCode()).isNull();
+    }
+
+    @Test
+    void aDrillThatCouldNotRunSaysWhy() {
+        // Given the report of a drill that found no archive: no checks, an error
+        var report = JSON.createObjectNode().put("passed", false).put("rtoMs", 1000L)
+                .put("startedAt", "2026-12-01T02:00:00Z");
+        report.putArray("checks");
+        report.putObject("error").put("code", "ARCHIVE_NOT_FOUND").put("message", "no complete archive of t exists");
+
+        // When it is summed up
+        DrillSummary drill = DrillSummary.of(FOLDER + "20261201_020000_x.json", report);
+
+        // Then it failed, with no check to name and the code of why it could not run
+        assertThat(drill.passed()).isFalse();
+        assertThat(drill.failedChecks()).isEmpty();
+        assertThat(drill.errorCode()).isEqualTo("ARCHIVE_NOT_FOUND");
+        assertThat(drill.archiveKey()).isNull();
     }
 
     @Test
