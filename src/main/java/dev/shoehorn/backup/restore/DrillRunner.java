@@ -25,6 +25,7 @@ import dev.shoehorn.backup.progress.StageEvent;
 import dev.shoehorn.backup.restore.DrillEvents.Check;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.storage.Manifest;
+import dev.shoehorn.backup.storage.PutIfAbsent;
 import dev.shoehorn.backup.target.PgTools;
 import dev.shoehorn.backup.target.Postgres;
 import dev.shoehorn.backup.target.Target;
@@ -128,23 +129,29 @@ public class DrillRunner {
 
     /**
      * Stores the report of a drill that could not run, so that the drill history shows it failed and
-     * why; best effort, as the store may be why it failed: the key, or null when it could not be stored.
+     * why: the key, or null when none was stored. Best effort and never tried when the store is what
+     * failed: the job holds its target's lock and has yet to send its terminal event.
      */
     String couldNotRun(RestoreCommand command, Target target, String jobId, Failure failure, long durationMs) {
+        if (failure.code() == ErrorCode.STORAGE_ERROR) {
+            return null;
+        }
         Instant now = Instant.now();
         Instant startedAt = now.minusMillis(durationMs);
         Manifest manifest = command.manifest();
         String reportKey = store.keys().drillReport(target.name(), startedAt, jobId);
         try {
-            store.putJsonIfAbsent(reportKey, new Report(target.name(), jobId, command.commandId().toString(),
+            PutIfAbsent stored = store.putJsonIfAbsent(reportKey, new Report(target.name(), jobId,
+                    command.commandId().toString(),
                     manifest == null ? null : manifest.archiveKey(), manifest == null ? null : manifest.bytes(),
                     manifest == null ? null : manifest.sha256(), manifest == null ? null : manifest.pgDumpVersion(),
                     manifest == null ? null : manifest.serverVersion(), null, null, false, List.of(), null,
                     target.drill().rto().toMillis(), startedAt, now, null, ErrorInfo.of(failure)));
-            return reportKey;
-        } catch (JobFailedException e) {
-            LOG.warnf("job=%s target=%s stage=drill-report-not-stored code=%s", jobId, target.name(),
-                    e.failure().code());
+            // an earlier attempt's report under the same name is that attempt's, not this verdict
+            return stored == PutIfAbsent.CREATED ? reportKey : null;
+        } catch (RuntimeException e) {
+            LOG.warnf("job=%s target=%s stage=drill-report-not-stored error=%s", jobId, target.name(),
+                    e instanceof JobFailedException failed ? failed.failure().code() : e.getClass().getSimpleName());
             return null;
         }
     }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -24,7 +23,6 @@ import dev.shoehorn.backup.schedule.ScheduleConfig;
 import dev.shoehorn.backup.schedule.ScheduledCommands;
 import dev.shoehorn.backup.schedule.SlotCommand;
 import dev.shoehorn.backup.storage.ArchiveStore;
-import dev.shoehorn.backup.storage.CommandRecord;
 import dev.shoehorn.backup.target.Target;
 import dev.shoehorn.backup.target.TargetRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -68,12 +66,10 @@ public class DrillScheduler {
         this.store = store;
         List<String> problems = new ArrayList<>();
         for (Target target : targets.all()) {
-            try {
-                Cron.parseUnlessOff(target.drill().schedule(), target.drill().scheduleZone()).ifPresentOrElse(
-                        cron -> schedules.put(target.name(), cron), () -> unscheduled.add(target.name()));
-            } catch (IllegalArgumentException e) {
-                problems.add("backup.targets." + target.name() + ".drill.schedule/.schedule-zone: " + e.getMessage());
-            }
+            Cron.problem("backup.targets." + target.name() + ".drill.schedule", target.drill().schedule(),
+                    target.drill().scheduleZone()).ifPresentOrElse(problems::add, () -> Cron.parseUnlessOff(
+                            target.drill().schedule(), target.drill().scheduleZone()).ifPresentOrElse(
+                                    cron -> schedules.put(target.name(), cron), () -> unscheduled.add(target.name())));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid drill schedules: " + String.join("; ", problems));
@@ -95,16 +91,19 @@ public class DrillScheduler {
                 return;
             }
             UUID commandId = SlotCommand.drillCommandIdOf(target, slot);
-            Optional<CommandRecord> record;
+            boolean ran;
             try {
-                record = store.findCommand(RestoreService.KIND, target, commandId.toString());
+                // the slot's record, or, once retention has pruned it (a quarterly slot outlives a record),
+                // the report of any drill since the slot: reports are kept
+                ran = store.findCommand(RestoreService.KIND, target, commandId.toString()).isPresent()
+                        || store.drilledSince(target, slot);
             } catch (JobFailedException e) {
                 // nothing is published blind: the next look asks again
                 LOG.warnf("target=%s stage=drill-schedule-unknown slot=%s code=%s msg=\"%s\"", target, slot,
                         e.failure().code(), e.failure().message());
                 return;
             }
-            if (record.isEmpty()) {
+            if (!ran) {
                 commands.publishDrill(target, cron, slot, now);
                 Duration late = Duration.between(slot, now);
                 if (late.compareTo(config.lateAfter()) > 0) {

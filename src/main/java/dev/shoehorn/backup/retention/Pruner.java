@@ -199,10 +199,11 @@ public final class Pruner {
     }
 
     /**
-     * Each breach cleared before {@code cutoff}: its raised record first, as a raised breach without
-     * its cleared record would be cleared, and announced, again. A breach not cleared is what stops the
-     * watchdog raising it twice, and {@code watching.json} is when it began to watch a target that
-     * had no backup: both stay.
+     * Each breach cleared before {@code cutoff}: its raised record in one run, its cleared record in a
+     * later one, as a raised breach without its cleared record would be cleared, and announced, again
+     * (a watchdog that read the raised record just before it went could still write the cleared one
+     * after a delete in the same run). A breach not cleared is what stops the watchdog raising it
+     * twice, and {@code watching.json} is when it began to watch a target that had no backup: both stay.
      */
     private void pruneClearedBreaches(String target, Instant cutoff, Run run) {
         List<StoredObject> records = listed(bucket.keys().overdue(target), run);
@@ -212,9 +213,7 @@ public final class Pruner {
             if (o.key().endsWith(ArchiveKeys.OVERDUE_CLEARED) && o.lastModified().isBefore(cutoff)) {
                 String raised = o.key().substring(0, o.key().length() - ArchiveKeys.OVERDUE_CLEARED.length())
                         + ArchiveKeys.OVERDUE_RAISED;
-                if (!keys.contains(raised) || run.record(raised)) {
-                    run.record(o.key());
-                }
+                run.record(keys.contains(raised) ? raised : o.key());
             }
         }
     }

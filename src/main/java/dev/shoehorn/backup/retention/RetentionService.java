@@ -70,24 +70,30 @@ public class RetentionService {
         this.targets = targets;
         this.store = store;
         this.progress = progress;
-        List<String> problems = new ArrayList<>();
-        for (Target target : targets.all()) {
-            rulesOf(target, problems).ifPresent(r -> rules.put(target.name(), r));
-        }
-        problems.addAll(ageProblems(config, storage, jobs, commands));
-        Optional<Cron> cron = Optional.empty();
-        try {
-            cron = Cron.parseUnlessOff(config.schedule(), config.scheduleZone());
-        } catch (IllegalArgumentException e) {
-            problems.add("backup.retention.schedule/.schedule-zone: " + e.getMessage());
-        }
+        List<String> problems = problems(config, targets, storage, jobs, commands);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid retention configuration: " + String.join("; ", problems));
         }
-        this.schedule = cron;
+        for (Target target : targets.all()) {
+            rulesOf(target, new ArrayList<>()).ifPresent(r -> rules.put(target.name(), r));
+        }
+        this.schedule = Cron.parseUnlessOff(config.schedule(), config.scheduleZone());
         this.pruner = new Pruner(new StoreBucket(store), config.incompleteGrace(), config.recordMaxAge(),
                 storage.abandonedUploadAge(), LOG::info);
         this.runs = Executors.newSingleThreadExecutor(DaemonThreads.named("retention"));
+    }
+
+    /**
+     * What is wrong with retention's configuration, one sentence each: the targets' rules, the ages,
+     * the schedule. The start-up checks name these with the other problems.
+     */
+    public static List<String> problems(RetentionConfig config, TargetRegistry targets, StorageConfig storage,
+            JobsConfig jobs, CommandConfig commands) {
+        List<String> problems = new ArrayList<>();
+        targets.all().forEach(target -> rulesOf(target, problems));
+        problems.addAll(ageProblems(config, storage, jobs, commands));
+        Cron.problem("backup.retention.schedule", config.schedule(), config.scheduleZone()).ifPresent(problems::add);
+        return problems;
     }
 
     /**

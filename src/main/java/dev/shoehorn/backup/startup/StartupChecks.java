@@ -27,8 +27,11 @@ import org.jboss.logging.Logger;
 import dev.shoehorn.backup.failure.DaemonThreads;
 import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.failure.Redactor;
+import dev.shoehorn.backup.command.CommandConfig;
+import dev.shoehorn.backup.job.JobsConfig;
 import dev.shoehorn.backup.retention.RetentionConfig;
-import dev.shoehorn.backup.schedule.Cron;
+import dev.shoehorn.backup.retention.RetentionService;
+import dev.shoehorn.backup.storage.StorageConfig;
 import dev.shoehorn.backup.schedule.Schedules;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.target.PgTools;
@@ -61,12 +64,18 @@ public class StartupChecks {
     private final Map<String, Object> kafka;
     private final ConfigSummary summary;
     private final RetentionConfig retention;
+    private final StorageConfig storage;
+    private final JobsConfig jobs;
+    private final CommandConfig commands;
 
     public StartupChecks(StartupConfig config, TargetRegistry targets, PgTools pgTools, ArchiveStore store,
             @Identifier("default-kafka-broker") Map<String, Object> kafka, ConfigSummary summary,
-            RetentionConfig retention) {
+            RetentionConfig retention, StorageConfig storage, JobsConfig jobs, CommandConfig commands) {
         this.config = config;
         this.retention = retention;
+        this.storage = storage;
+        this.jobs = jobs;
+        this.commands = commands;
         this.targets = targets;
         this.pgTools = pgTools;
         this.store = store;
@@ -102,7 +111,8 @@ public class StartupChecks {
 
     /**
      * Every problem found, one sentence each, in a stable order: the broker, the store, the targets,
-     * then the schedules (read here too, so that a bad one is named with the rest and not alone later).
+     * then the schedules and retention's settings (read here too, so that a bad one is named with the
+     * rest and not alone later, and so that {@code check} finds it).
      */
     public List<String> problems() {
         Map<String, Callable<Optional<String>>> checks = new java.util.LinkedHashMap<>();
@@ -123,7 +133,7 @@ public class StartupChecks {
             for (Map.Entry<String, Future<Optional<String>>> check : running.entrySet()) {
                 outcome(check.getKey(), check.getValue(), deadline).ifPresent(problems::add);
             }
-            problems.addAll(scheduleProblems());
+            problems.addAll(configurationProblems());
             return problems.stream().map(Redactor::redact).collect(Collectors.toList());
         } finally {
             pool.shutdownNow();
@@ -143,11 +153,11 @@ public class StartupChecks {
         }
     }
 
-    private List<String> scheduleProblems() {
+    private List<String> configurationProblems() {
         List<String> problems = new ArrayList<>();
         targets.all().stream().sorted(java.util.Comparator.comparing(Target::name))
                 .forEach(target -> problems.addAll(Schedules.problems(target)));
-        Cron.problem("backup.retention.schedule", retention.schedule(), retention.scheduleZone()).ifPresent(problems::add);
+        problems.addAll(RetentionService.problems(retention, targets, storage, jobs, commands));
         return problems;
     }
 

@@ -148,7 +148,12 @@ public record ArchiveKeys(String prefix) {
 
     /** The evidence of one restore drill of a target: its JSON report. */
     public String drillReport(String target, Instant at, String jobId) {
-        return drillReports(target) + STAMP.format(at) + "_" + jobId + ".json";
+        return drillReportsFrom(target, at) + "_" + jobId + ".json";
+    }
+
+    /** Where the reports of the target's drills started at or after {@code at} begin, in lexical order. */
+    public String drillReportsFrom(String target, Instant at) {
+        return drillReports(target) + STAMP.format(at);
     }
 
     /** The folder of a target's drill reports. */

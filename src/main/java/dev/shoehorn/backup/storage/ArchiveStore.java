@@ -352,6 +352,12 @@ public class ArchiveStore {
         return Optional.empty();
     }
 
+    /** Whether a drill of {@code target} started at or after {@code at}, by the reports named by their start. */
+    public boolean drilledSince(String target, Instant at) {
+        String from = keys.drillReportsFrom(target, at);
+        return keysUnder(keys.drillReports(target)).stream().anyMatch(key -> key.compareTo(from) >= 0);
+    }
+
     /** The {@code newest} drills of {@code target}, newest first, from their reports. */
     public List<DrillReports.DrillSummary> drills(String target, int newest) {
         return DrillReports.newest(keysUnder(keys.drillReports(target)), newest, key -> {

@@ -1,5 +1,6 @@
 package dev.shoehorn.backup.storage;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,7 +64,7 @@ public final class DrillReports {
             }
             try {
                 read.apply(key).ifPresent(report -> drills.add(DrillSummary.of(key, report)));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | DateTimeException e) {
                 // not a report this version can read; the next one may be
             }
         }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -269,6 +270,19 @@ class DrillIT {
 
         // Then it publishes nothing: the slot's drill has its record
         assertThat(restarted).isEmpty();
+        assertThat(scheduledDrills(commandId)).isEqualTo(1);
+
+        // When retention has pruned that record (a quarterly slot outlives record-max-age), and a scheduler
+        // starts again within the slot's period: a drill's report after the slot is all that is left (the
+        // drill above ran in the real now, before this 2031 slot, so a report stamped after it stands in)
+        store.delete(store.keys().command("restore", TARGET, commandId));
+        String report = store.keys().drillReport(TARGET, latest.plusSeconds(3), UUID.randomUUID().toString());
+        store.putJsonIfAbsent(report, Map.of("target", TARGET, "passed", true));
+        made.add(report);
+        List<String> afterPruning = startedScheduler().tick(latest.plus(Duration.ofDays(5)));
+
+        // Then it publishes nothing either: the slot was drilled
+        assertThat(afterPruning).isEmpty();
         assertThat(scheduledDrills(commandId)).isEqualTo(1);
     }
 

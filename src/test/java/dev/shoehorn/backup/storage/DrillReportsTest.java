@@ -76,21 +76,23 @@ class DrillReportsTest {
     @Test
     void aReportThatCannotBeReadIsLeftOutAndTheNextOneShown() {
         // Given a newest report that is not JSON this version can read, and an older good one
-        List<String> keys = List.of(FOLDER + "20261201_020000_new.json", FOLDER + "20261101_020000_old.json");
+        // and one whose time is no time
+        List<String> keys = List.of(FOLDER + "20261201_020000_new.json", FOLDER + "20261115_020000_odd.json",
+                FOLDER + "20261101_020000_old.json");
 
         // When the newest one is asked for
         List<DrillSummary> drills = DrillReports.newest(keys, 1, key -> {
             if (key.contains("_new")) {
                 throw new IllegalArgumentException(key + " is not JSON");
             }
-            return Optional.of(report(true, 10L));
+            return Optional.of(key.contains("_odd") ? report(true, 10L).put("startedAt", "yesterday") : report(true, 10L));
         });
 
         // Then the older, readable one is shown: a drill is never shown passed without its evidence
         assertThat(drills).extracting(DrillSummary::report).containsExactly(FOLDER + "20261101_020000_old.json");
     }
 
-    private static JsonNode report(boolean passed, Long restoreMs) {
+    private static com.fasterxml.jackson.databind.node.ObjectNode report(boolean passed, Long restoreMs) {
         var report = JSON.createObjectNode()
                 .put("passed", passed)
                 .put("rtoMs", 3_600_000L)

@@ -166,7 +166,8 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static String drill(DrillSummary drill, Instant now) {
-        return (drill.passed() ? "passed " : "FAILED ") + Units.age(Duration.between(drill.startedAt(), now)) + " ago"
+        return (drill.passed() ? "passed " : "FAILED ")
+                + (drill.startedAt() == null ? "" : Units.age(Duration.between(drill.startedAt(), now)) + " ago")
                 + (drill.failedChecks().isEmpty() ? "" : ": " + String.join(",", drill.failedChecks()))
                 + (drill.errorCode() == null ? "" : ": could not run, " + drill.errorCode());
     }
