@@ -55,11 +55,13 @@ class StartupChecksIT {
     void aWorkerConfiguredWrongStopsWithinSecondsNamingEveryProblem() throws Exception {
         // Given a worker whose broker is not there, whose bucket does not exist, one of whose targets
         // names a database that does not exist, whose only pg_dump is older than the server, and whose
-        // drill schedule has six fields (a seconds field, as in CNPG: it would drill every minute)
+        // drill schedule has six fields (a seconds field, as in CNPG: it would drill every minute),
         Map<String, String> settings = WorkerJvm.settings("startup-wrong", "127.0.0.1:" + closedPort(), s3, "no-such-bucket");
         WorkerJvm.withTarget(settings, "ghost", PG, "bw_no_such_database");
         WorkerJvm.withTarget(settings, "old_tools", PG, "postgres");
         settings.put("backup.targets.old_tools.drill.schedule", "0 0 3 * * 0");
+        // and whose abandoned uploads would be aborted while their jobs still run
+        settings.put("backup.storage.abandoned-upload-age", "1m");
         settings.put("backup.pg.bin-dirs", FakePgTools.in(dir, "pg-13", "13.9").toString());
         settings.put("backup.startup.check-timeout", "2s");
 
@@ -71,10 +73,11 @@ class StartupChecksIT {
             // Then it exits, failed, within seconds
             assertThat(exit).isNotZero();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
-            // with one line that names all five problems
+            // with one line that names all six problems
             List<String> lines = worker.output().lines().filter(l -> l.contains("stage=startup-checks")).toList();
             assertThat(lines).hasSize(1);
-            assertThat(lines.get(0)).contains("5 problem(s)")
+            assertThat(lines.get(0)).contains("6 problem(s)")
+                    .contains("backup.storage.abandoned-upload-age (PT1M) must exceed backup.jobs.timeout")
                     .contains("backup.targets.old_tools.drill.schedule/.schedule-zone: ")
                     .contains("kafka: no broker answered at 127.0.0.1:")
                     .contains("storage: bucket no-such-bucket does not exist")
