@@ -21,6 +21,7 @@ import dev.shoehorn.backup.failure.JobFailedException;
 import dev.shoehorn.backup.schedule.Cron;
 import dev.shoehorn.backup.schedule.ScheduleConfig;
 import dev.shoehorn.backup.schedule.ScheduledCommands;
+import dev.shoehorn.backup.schedule.Schedules;
 import dev.shoehorn.backup.schedule.SlotCommand;
 import dev.shoehorn.backup.storage.ArchiveStore;
 import dev.shoehorn.backup.target.Target;
@@ -66,10 +67,9 @@ public class DrillScheduler {
         this.store = store;
         List<String> problems = new ArrayList<>();
         for (Target target : targets.all()) {
-            Cron.problem("backup.targets." + target.name() + ".drill.schedule", target.drill().schedule(),
-                    target.drill().scheduleZone()).ifPresentOrElse(problems::add, () -> Cron.parseUnlessOff(
-                            target.drill().schedule(), target.drill().scheduleZone()).ifPresentOrElse(
-                                    cron -> schedules.put(target.name(), cron), () -> unscheduled.add(target.name())));
+            // a wrong one is named with the unscheduled too, but stops start-up below
+            Schedules.drillSchedule(target, problems).ifPresentOrElse(cron -> schedules.put(target.name(), cron),
+                    () -> unscheduled.add(target.name()));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid drill schedules: " + String.join("; ", problems));

@@ -282,17 +282,15 @@ public final class Pruner {
             }
         }
 
-        /** Deletes one record; false when that failed, which is reported. */
-        boolean record(String key) {
+        /** Deletes one record; a delete that failed is reported. */
+        void record(String key) {
             try {
                 if (!dryRun) {
                     bucket.delete(key);
                 }
                 records++;
-                return true;
             } catch (RuntimeException e) {
                 failed.add(new FailedItem(key, RECORD_EXPIRED, message(e)));
-                return false;
             }
         }
     }

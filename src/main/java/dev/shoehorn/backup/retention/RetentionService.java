@@ -70,14 +70,13 @@ public class RetentionService {
         this.targets = targets;
         this.store = store;
         this.progress = progress;
-        List<String> problems = problems(config, targets, storage, jobs, commands);
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("invalid retention configuration: " + String.join("; ", problems));
+        Settings settings = Settings.read(config, targets, storage, jobs, commands);
+        if (!settings.problems().isEmpty()) {
+            throw new IllegalStateException("invalid retention configuration: "
+                    + String.join("; ", settings.problems()));
         }
-        for (Target target : targets.all()) {
-            rulesOf(target, new ArrayList<>()).ifPresent(r -> rules.put(target.name(), r));
-        }
-        this.schedule = Cron.parseUnlessOff(config.schedule(), config.scheduleZone());
+        this.rules.putAll(settings.rules());
+        this.schedule = settings.schedule();
         this.pruner = new Pruner(new StoreBucket(store), config.incompleteGrace(), config.recordMaxAge(),
                 storage.abandonedUploadAge(), LOG::info);
         this.runs = Executors.newSingleThreadExecutor(DaemonThreads.named("retention"));
@@ -89,11 +88,22 @@ public class RetentionService {
      */
     public static List<String> problems(RetentionConfig config, TargetRegistry targets, StorageConfig storage,
             JobsConfig jobs, CommandConfig commands) {
-        List<String> problems = new ArrayList<>();
-        targets.all().forEach(target -> rulesOf(target, problems));
-        problems.addAll(ageProblems(config, storage, jobs, commands));
-        Cron.problem("backup.retention.schedule", config.schedule(), config.scheduleZone()).ifPresent(problems::add);
-        return problems;
+        return Settings.read(config, targets, storage, jobs, commands).problems();
+    }
+
+    /** Retention's configuration read once: each target's valid rules, the schedule, what is wrong. */
+    private record Settings(Map<String, RetentionRules> rules, Optional<Cron> schedule, List<String> problems) {
+
+        static Settings read(RetentionConfig config, TargetRegistry targets, StorageConfig storage, JobsConfig jobs,
+                CommandConfig commands) {
+            List<String> problems = new ArrayList<>();
+            Map<String, RetentionRules> rules = new TreeMap<>();
+            targets.all().forEach(target -> rulesOf(target, problems).ifPresent(r -> rules.put(target.name(), r)));
+            problems.addAll(ageProblems(config, storage, jobs, commands));
+            Optional<Cron> schedule = Cron.read("backup.retention.schedule", config.schedule(), config.scheduleZone(),
+                    problems);
+            return new Settings(rules, schedule, problems);
+        }
     }
 
     /**

@@ -88,15 +88,16 @@ public final class Cron {
     }
 
     /**
-     * What is wrong with the schedule setting {@code key} (and its {@code -zone}), one sentence naming
-     * the key; empty when {@link #parseUnlessOff} reads it.
+     * Reads the schedule setting {@code key} (and its {@code -zone}) as {@link #parseUnlessOff} does;
+     * what is wrong with it is added to {@code problems} as one sentence naming the key, and it is
+     * then empty, as when it is off.
      */
-    public static Optional<String> problem(String key, String expression, String zoneId) {
+    public static Optional<Cron> read(String key, String expression, String zoneId, List<String> problems) {
         try {
-            parseUnlessOff(expression, zoneId);
-            return Optional.empty();
+            return parseUnlessOff(expression, zoneId);
         } catch (IllegalArgumentException e) {
-            return Optional.of(key + "/." + key.substring(key.lastIndexOf('.') + 1) + "-zone: " + e.getMessage());
+            problems.add(key + "/." + key.substring(key.lastIndexOf('.') + 1) + "-zone: " + e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -25,13 +25,7 @@ public class Schedules {
     public Schedules(TargetRegistry targets) {
         List<String> problems = new ArrayList<>();
         for (Target target : targets.all()) {
-            Optional<String> problem = problemOf(target);
-            if (problem.isPresent()) {
-                problems.add(problem.get());
-            } else {
-                Cron.parseUnlessOff(target.schedule(), target.scheduleZone())
-                        .ifPresent(cron -> byTarget.put(target.name(), cron));
-            }
+            backupSchedule(target, problems).ifPresent(cron -> byTarget.put(target.name(), cron));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid schedules: " + String.join("; ", problems));
@@ -41,14 +35,21 @@ public class Schedules {
     /** What is wrong with the target's backup and drill schedules, one sentence each. */
     public static List<String> problems(Target target) {
         List<String> problems = new ArrayList<>();
-        problemOf(target).ifPresent(problems::add);
-        Cron.problem("backup.targets." + target.name() + ".drill.schedule", target.drill().schedule(),
-                target.drill().scheduleZone()).ifPresent(problems::add);
+        backupSchedule(target, problems);
+        drillSchedule(target, problems);
         return problems;
     }
 
-    private static Optional<String> problemOf(Target target) {
-        return Cron.problem("backup.targets." + target.name() + ".schedule", target.schedule(), target.scheduleZone());
+    /** The target's backup schedule; empty when off, or wrong, which is added to {@code problems}. */
+    private static Optional<Cron> backupSchedule(Target target, List<String> problems) {
+        return Cron.read("backup.targets." + target.name() + ".schedule", target.schedule(), target.scheduleZone(),
+                problems);
+    }
+
+    /** The target's drill schedule; empty when off, or wrong, which is added to {@code problems}. */
+    public static Optional<Cron> drillSchedule(Target target, List<String> problems) {
+        return Cron.read("backup.targets." + target.name() + ".drill.schedule", target.drill().schedule(),
+                target.drill().scheduleZone(), problems);
     }
 
     /** The targets that have a schedule, by name. */

@@ -14,6 +14,7 @@ import dev.shoehorn.backup.overdue.OverdueWindow;
 import dev.shoehorn.backup.schedule.Cron;
 import dev.shoehorn.backup.journal.JobRecord;
 import dev.shoehorn.backup.journal.JobRecord.Outcome;
+import dev.shoehorn.backup.storage.ArchiveKeys;
 import dev.shoehorn.backup.storage.StoredObject;
 import dev.shoehorn.backup.storage.DrillReports;
 import dev.shoehorn.backup.storage.DrillReports.DrillSummary;
@@ -121,7 +122,7 @@ final class StatusCommand implements Callable<Integer> {
             return new Freshness(cron, null, null, now);
         }
         Optional<Instant> since = latest.map(StatusCommand::completedAt).or(() -> store
-                .json(store.keys().overdue(target) + "watching.json")
+                .json(store.keys().overdue(target) + ArchiveKeys.OVERDUE_WATCHING)
                 .map(w -> Instant.parse(w.path("at").asText())));
         if (since.isEmpty()) {
             return new Freshness(cron, null, null, now); // no backup, and not watched yet: nothing to tell
